@@ -1,0 +1,171 @@
+"""The one model contract shared by the exporter (training) and the app.
+
+A Softfocus model is an ONNX file with:
+
+* **one input**: float32, NHWC ``[1, H, W, 3]`` (the batch may be dynamic), RGB, scaled to
+  [0, 1], with a fixed H×W;
+* **one output**: NHWC ``[1, H, W, C]`` at the same H×W, either per-class probabilities
+  (``C == len(classes)``, summing to 1) or, when ``output_kind == "foreground_probability"``,
+  a single channel holding p(foreground);
+* **metadata** in ``metadata_props`` under the key :data:`METADATA_KEY`: a JSON object (never
+  evaluated as code) with the fields of :class:`ModelContract`.
+
+Both sides import this module, so the exporter cannot write what the app cannot read. It
+imports neither TensorFlow nor onnx: the app reads the metadata through ONNX Runtime.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+METADATA_KEY = "softfocus.contract"
+CONTRACT_VERSION = 1
+OUTPUT_PROBABILITIES = "probabilities"
+OUTPUT_FOREGROUND = "foreground_probability"
+OUTPUT_KINDS = (OUTPUT_PROBABILITIES, OUTPUT_FOREGROUND)
+
+
+class ModelContractError(ValueError):
+    """A model file breaks the contract; the message says what, what was expected, and the fix."""
+
+
+@dataclass(frozen=True)
+class ModelContract:
+    """What a model promises about its input and output.
+
+    ``foreground_classes`` and ``border_classes`` index ``classes``. The app turns the output into
+    a soft alpha: p(foreground) + ½·p(border), the border being the report's third trimap class.
+    """
+
+    input_height: int
+    input_width: int
+    classes: tuple[str, ...] = ("foreground", "background", "border")
+    foreground_classes: tuple[int, ...] = (0,)
+    border_classes: tuple[int, ...] = (2,)
+    output_kind: str = OUTPUT_PROBABILITIES
+    name: str = "unnamed"
+    description: str = ""
+    version: int = CONTRACT_VERSION
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = self._problems()
+        if problems:
+            raise ModelContractError(
+                "Model metadata is invalid: "
+                + "; ".join(problems)
+                + ". Re-export the model with `softfocus-train export`."
+            )
+
+    def _problems(self) -> list[str]:
+        problems = []
+        if self.version != CONTRACT_VERSION:
+            problems.append(
+                f"contract version {self.version} is not supported (expected {CONTRACT_VERSION})"
+            )
+        if self.input_height < 8 or self.input_width < 8:
+            problems.append(
+                f"input size {self.input_height}x{self.input_width} is too small (expected ≥ 8x8)"
+            )
+        if self.output_kind not in OUTPUT_KINDS:
+            problems.append(f"output_kind {self.output_kind!r} is not one of {OUTPUT_KINDS}")
+        if not self.classes:
+            problems.append("classes is empty")
+        indices = (*self.foreground_classes, *self.border_classes)
+        if not self.foreground_classes:
+            problems.append("foreground_classes is empty")
+        if any(not 0 <= i < len(self.classes) for i in indices):
+            problems.append(
+                f"class indices {list(indices)} fall outside the {len(self.classes)} classes"
+            )
+        return problems
+
+    @property
+    def output_channels(self) -> int:
+        return 1 if self.output_kind == OUTPUT_FOREGROUND else len(self.classes)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["classes"] = list(self.classes)
+        data["foreground_classes"] = list(self.foreground_classes)
+        data["border_classes"] = list(self.border_classes)
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> ModelContract:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ModelContractError(
+                f"Model metadata {METADATA_KEY!r} is not valid JSON ({error}). "
+                "Re-export the model with `softfocus-train export`."
+            ) from None
+        if not isinstance(data, dict):
+            raise ModelContractError(
+                f"Model metadata {METADATA_KEY!r} must be a JSON object, found "
+                f"{type(data).__name__}. Re-export the model with `softfocus-train export`."
+            )
+        known = {f for f in cls.__dataclass_fields__}
+        missing = sorted({"input_height", "input_width"} - data.keys())
+        if missing:
+            raise ModelContractError(
+                f"Model metadata {METADATA_KEY!r} lacks {', '.join(missing)}."
+                " Re-export the model with `softfocus-train export`."
+            )
+        kwargs = {k: v for k, v in data.items() if k in known}
+        for key in ("classes", "foreground_classes", "border_classes"):
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
+        try:
+            return cls(**kwargs)
+        except TypeError as error:
+            raise ModelContractError(
+                f"Model metadata {METADATA_KEY!r} has fields of the wrong type ({error})."
+                " Re-export the model with `softfocus-train export`."
+            ) from None
+
+
+def check_io(
+    contract: ModelContract,
+    input_shapes: list[list[Any]],
+    output_shapes: list[list[Any]],
+    input_types: list[str],
+    source: str = "model",
+) -> None:
+    """Check the graph's declared inputs/outputs against the contract.
+
+    Shapes are as ONNX Runtime reports them: ints, or strings/None for dynamic dimensions.
+    """
+    fix = "Export it with `softfocus-train export`, which writes a compliant graph."
+    if len(input_shapes) != 1:
+        raise ModelContractError(
+            f"{source} has {len(input_shapes)} inputs; expected exactly one image input. {fix}"
+        )
+    if len(output_shapes) != 1:
+        raise ModelContractError(
+            f"{source} has {len(output_shapes)} outputs; expected exactly one. {fix}"
+        )
+    if input_types[0] != "tensor(float)":
+        raise ModelContractError(
+            f"{source} input is {input_types[0]}; expected tensor(float) (float32). {fix}"
+        )
+    expected_in = [contract.input_height, contract.input_width, 3]
+    shape = input_shapes[0]
+    if len(shape) != 4 or [_dim(d) for d in shape[1:]] != expected_in:
+        raise ModelContractError(
+            f"{source} input shape is {shape}; expected [N, {contract.input_height}, "
+            f"{contract.input_width}, 3] (NHWC RGB) as its metadata says. {fix}"
+        )
+    out = output_shapes[0]
+    expected_out = [contract.input_height, contract.input_width, contract.output_channels]
+    if len(out) != 4 or [_dim(d) for d in out[1:]] != expected_out:
+        raise ModelContractError(
+            f"{source} output shape is {out}; expected [N, {contract.input_height}, "
+            f"{contract.input_width}, {contract.output_channels}] ({contract.output_kind}). {fix}"
+        )
+
+
+def _dim(value: Any) -> Any:
+    return value if isinstance(value, int) else None
