@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
+from app.preprocess import equalize_luminance
 from model.contract import (
     METADATA_KEY,
     OUTPUT_FOREGROUND,
@@ -99,6 +100,8 @@ class Segmenter:
         cv2.resize(frame_bgr, self.input_size, dst=self._resized, interpolation=cv2.INTER_AREA)
         cv2.cvtColor(self._resized, cv2.COLOR_BGR2RGB, dst=self._rgb)
         np.multiply(self._rgb, np.float32(1.0 / 255.0), out=self._input[0], casting="unsafe")
+        if self.contract.equalize_luminance:
+            self._input[0] = equalize_luminance(self._input[0])
         output = self._session.run(None, {self._input_name: self._input})[0][0]
         alpha = output[..., 0] if self._weights is None else output @ self._weights
         return np.clip(alpha, 0.0, 1.0, out=np.ascontiguousarray(alpha, dtype=np.float32))

@@ -37,6 +37,8 @@ class ModelContract:
 
     ``foreground_classes`` and ``border_classes`` index ``classes``. The app turns the output into
     a soft alpha: p(foreground) + ½·p(border), the border being the report's third trimap class.
+    ``equalize_luminance`` says the model was trained on the report's YPbPr luminance-equalised
+    images, so the app must equalise its input the same way.
     """
 
     input_height: int
@@ -47,6 +49,7 @@ class ModelContract:
     output_kind: str = OUTPUT_PROBABILITIES
     name: str = "unnamed"
     description: str = ""
+    equalize_luminance: bool = False
     version: int = CONTRACT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -1,0 +1,107 @@
+"""U-Net variants as named presets of one config (TF-free, so the app and docs can read them).
+
+``report`` is the course report's network exactly; ``realtime`` is the slim U-Net that runs
+live: a stride-2 stem, narrow levels, a single-channel sigmoid head (ONNX Runtime's
+Softmax over a 3-channel NHWC tensor cost a third of such a model's time) and a 16:9-ish
+128×224 input that a 4-level encoder divides evenly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+HEAD_SOFTMAX = "softmax"
+HEAD_SIGMOID = "sigmoid"
+
+
+@dataclass(frozen=True)
+class UNetConfig:
+    """Architecture plus the training defaults that belong to it.
+
+    The encoder has one level per entry of ``filters``; each level is ``convs_per_block``
+    3×3 conv + BatchNorm + LeakyReLU and a 2×2 max-pool. The decoder climbs back with
+    ConvTranspose + skip Concatenate + conv block, up to the second level's resolution; the
+    head is one more ConvTranspose and a 1×1 conv to the classes (optionally fed the first
+    level's skip too). A ``stem_stride`` of 2 runs the whole net at half resolution and
+    upsamples the logits bilinearly.
+    """
+
+    name: str
+    input_height: int
+    input_width: int
+    filters: tuple[int, ...]
+    convs_per_block: int = 2
+    stem_filters: int = 0
+    stem_stride: int = 1
+    head: str = HEAD_SOFTMAX
+    num_classes: int = 3
+    head_skip: bool = False
+    leaky_relu_slope: float = 0.1
+    learning_rate: float = 0.01
+    batch_size: int = 64
+    epochs: int = 40
+
+    def __post_init__(self) -> None:
+        divisor = self.stem_stride * 2 ** len(self.filters)
+        if self.input_height % divisor or self.input_width % divisor:
+            raise ValueError(
+                f"Preset {self.name!r}: input {self.input_height}x{self.input_width} must be "
+                f"divisible by {divisor} (stem stride × 2^levels); pick a multiple of {divisor}."
+            )
+        if self.head not in (HEAD_SOFTMAX, HEAD_SIGMOID):
+            raise ValueError(f"head must be {HEAD_SOFTMAX!r} or {HEAD_SIGMOID!r}")
+        if self.head == HEAD_SIGMOID and self.num_classes != 1:
+            object.__setattr__(self, "num_classes", 1)
+
+    @property
+    def output_channels(self) -> int:
+        return 1 if self.head == HEAD_SIGMOID else self.num_classes
+
+
+PRESETS: dict[str, UNetConfig] = {
+    "report": UNetConfig(
+        name="report",
+        input_height=128,
+        input_width=128,
+        filters=(32, 64, 128, 256, 512),
+        convs_per_block=2,
+        head=HEAD_SOFTMAX,
+        num_classes=3,
+        learning_rate=0.01,
+        batch_size=64,
+        epochs=40,
+    ),
+    "realtime": UNetConfig(
+        name="realtime",
+        input_height=128,
+        input_width=224,
+        filters=(16, 24, 32, 48),
+        convs_per_block=2,
+        stem_filters=12,
+        stem_stride=2,
+        head=HEAD_SIGMOID,
+        head_skip=True,
+        learning_rate=0.005,
+        batch_size=16,
+        epochs=30,
+    ),
+    # For tests and quick experiments: learns a shape-on-background task in seconds.
+    "tiny": UNetConfig(
+        name="tiny",
+        input_height=32,
+        input_width=32,
+        filters=(8, 16),
+        convs_per_block=1,
+        head=HEAD_SOFTMAX,
+        num_classes=3,
+        learning_rate=0.01,
+        batch_size=16,
+        epochs=5,
+    ),
+}
+
+
+def get_preset(name: str, **overrides) -> UNetConfig:
+    if name not in PRESETS:
+        raise ValueError(f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
+    return replace(PRESETS[name], **overrides) if overrides else PRESETS[name]

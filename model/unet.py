@@ -1,0 +1,70 @@
+"""The U-Net in Keras 3, built by a loop over a preset's filter counts.
+
+Imports TensorFlow/Keras: only the training package imports this module, never the app.
+Every layer gets a stable name (``enc2_conv1``, ``dec3_concat``, ``head_up`` …) so weights,
+shapes in tests and nodes in the exported graph can be found by name.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from model.presets import HEAD_SIGMOID, UNetConfig
+
+# Keras' default (0.99) needs hundreds of steps before the moving statistics used at inference
+# match the batches; CPU-sized runs have few steps per epoch, so they converge faster with 0.9.
+BN_MOMENTUM = 0.9
+
+
+def _conv_block(x, filters: int, count: int, prefix: str, slope: float):
+    for index in range(1, count + 1):
+        x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{prefix}_conv{index}")(
+            x
+        )
+        x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{prefix}_bn{index}")(x)
+        x = layers.LeakyReLU(negative_slope=slope, name=f"{prefix}_act{index}")(x)
+    return x
+
+
+def build_unet(config: UNetConfig) -> keras.Model:
+    inputs = keras.Input((config.input_height, config.input_width, 3), name="image")
+    x = inputs
+    slope = config.leaky_relu_slope
+    if config.stem_stride > 1:
+        # Halving resolution first divides the cost of every later layer by four; the
+        # background matte does not need full-resolution features.
+        x = layers.Conv2D(
+            config.stem_filters or config.filters[0],
+            3,
+            strides=config.stem_stride,
+            padding="same",
+            use_bias=False,
+            name="stem_conv",
+        )(x)
+        x = layers.BatchNormalization(momentum=BN_MOMENTUM, name="stem_bn")(x)
+        x = layers.LeakyReLU(negative_slope=slope, name="stem_act")(x)
+
+    skips = []
+    for level, filters in enumerate(config.filters):
+        x = _conv_block(x, filters, config.convs_per_block, f"enc{level}", slope)
+        skips.append(x)
+        x = layers.MaxPooling2D(2, name=f"enc{level}_pool")(x)
+
+    # Decoder: back up to the second level's resolution, one stage per deeper level.
+    for level in range(len(config.filters) - 1, 0, -1):
+        filters = config.filters[level - 1]
+        x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", name=f"dec{level}_up")(x)
+        x = layers.Concatenate(name=f"dec{level}_concat")([x, skips[level]])
+        x = _conv_block(x, filters, config.convs_per_block, f"dec{level}", slope)
+
+    x = layers.Conv2DTranspose(config.filters[0], 3, strides=2, padding="same", name="head_up")(x)
+    if config.head_skip:
+        x = layers.Concatenate(name="head_concat")([x, skips[0]])
+        x = _conv_block(x, config.filters[0], 1, "head", slope)
+    x = layers.Conv2D(config.output_channels, 1, name="head_logits")(x)
+    if config.stem_stride > 1:
+        x = layers.UpSampling2D(config.stem_stride, interpolation="bilinear", name="head_resize")(x)
+    activation = "sigmoid" if config.head == HEAD_SIGMOID else "softmax"
+    outputs = layers.Activation(activation, name="probabilities", dtype="float32")(x)
+    return keras.Model(inputs, outputs, name=f"unet_{config.name}")

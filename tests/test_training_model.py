@@ -1,0 +1,212 @@
+"""The U-Net, fit/resume, export and evaluation, on tiny generated data (CPU, seconds)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorflow")
+
+from app.segmenter import Segmenter
+from model.contract import OUTPUT_PROBABILITIES, ModelContract
+from model.presets import get_preset
+from tests.datasets import make_mask_folder, make_oxford_folder
+from training.augment import AugmentConfig
+from training.datasets import load_dataset
+from training.evaluate import score_predictions
+from training.metrics import boundary_f_score
+from training.train import FitOptions, fit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The report's table: (layer, output shape without batch).
+REPORT_SHAPES = [
+    ("enc0_act2", (128, 128, 32)),
+    ("enc0_pool", (64, 64, 32)),
+    ("enc1_act2", (64, 64, 64)),
+    ("enc2_act2", (32, 32, 128)),
+    ("enc3_act2", (16, 16, 256)),
+    ("enc4_act2", (8, 8, 512)),
+    ("enc4_pool", (4, 4, 512)),
+    ("dec4_up", (8, 8, 256)),
+    ("dec4_concat", (8, 8, 768)),
+    ("dec4_act2", (8, 8, 256)),
+    ("dec3_act2", (16, 16, 128)),
+    ("dec2_act2", (32, 32, 64)),
+    ("dec1_act2", (64, 64, 32)),
+    ("head_up", (128, 128, 32)),
+    ("probabilities", (128, 128, 3)),
+]
+
+
+def test_report_preset_matches_the_reports_table():
+    from model.unet import build_unet
+
+    model = build_unet(get_preset("report"))
+    for name, shape in REPORT_SHAPES:
+        assert tuple(model.get_layer(name).output.shape[1:]) == shape, name
+    convs = [layer for layer in model.layers if layer.__class__.__name__ == "Conv2D"]
+    assert len(convs) == 5 * 2 + 4 * 2 + 1
+    assert get_preset("report").learning_rate == 0.01
+    assert (get_preset("report").batch_size, get_preset("report").epochs) == (64, 40)
+
+
+def test_realtime_preset_is_webcam_shaped_with_a_single_channel_head():
+    from model.unet import build_unet
+
+    model = build_unet(get_preset("realtime"))
+    assert tuple(model.input.shape[1:]) == (128, 224, 3)
+    assert tuple(model.output.shape[1:]) == (128, 224, 1)
+    assert model.count_params() < 500_000
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    """One short fit of the tiny preset on a tiny Oxford-layout folder, shared by tests."""
+    root = make_oxford_folder(tmp_path_factory.mktemp("pets"), trainval=64, test=16)
+    dataset = load_dataset(oxford=str(root), validation_fraction=0.25, seed=0)
+    run_dir = tmp_path_factory.mktemp("run")
+    options = FitOptions(
+        run_dir=run_dir,
+        epochs=6,
+        batch_size=8,
+        learning_rate=0.01,
+        augment=AugmentConfig.report(),
+        verbose=0,
+        foreground_name="pet",
+    )
+    history = fit(get_preset("tiny"), dataset, options)
+    return root, dataset, run_dir, history, options
+
+
+@pytest.mark.slow
+def test_fit_learns_and_writes_the_run_folder(trained_run):
+    _, _dataset, run_dir, history, _ = trained_run
+    # The majority class (background) covers about 70% of pixels in these scenes.
+    assert history["val_accuracy"][-1] > 0.85
+    assert (
+        history["val_accuracy"][-1] > history["val_accuracy"][0]
+        or history["val_accuracy"][0] > 0.85
+    )
+    for name in (
+        "model.keras",
+        "checkpoint.keras",
+        "history.json",
+        "state.json",
+        "config.json",
+        "curves.png",
+        "samples.png",
+    ):
+        assert (run_dir / name).is_file(), name
+    assert json.loads((run_dir / "state.json").read_text()) == {"epochs_done": 6}
+
+
+@pytest.mark.slow
+def test_resume_continues_from_the_checkpoint(trained_run):
+    _, dataset, run_dir, history, options = trained_run
+    options.epochs = 8
+    resumed = fit(get_preset("tiny"), dataset, options)
+    assert len(resumed["loss"]) == 8
+    assert resumed["loss"][:6] == history["loss"][:6]
+    assert json.loads((run_dir / "state.json").read_text()) == {"epochs_done": 8}
+
+
+@pytest.mark.slow
+def test_export_passes_parity_and_the_apps_contract_check(trained_run, tmp_path):
+    _root, dataset, run_dir, _, _ = trained_run
+    out = tmp_path / "pets.onnx"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "training",
+            "export",
+            str(run_dir / "model.keras"),
+            "-o",
+            str(out),
+            "--name",
+            "tiny-pets",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "parity" in result.stdout
+    with Segmenter(out) as segmenter:
+        assert segmenter.contract.name == "tiny-pets"
+        assert segmenter.contract.classes == ("pet", "background", "border")
+        assert segmenter.contract.output_kind == OUTPUT_PROBABILITIES
+        image = np.zeros((96, 96, 3), np.uint8)
+        assert segmenter.process(image).shape == (96, 96)
+
+    # The ONNX model scores the same as the Keras one on the same samples.
+    from training.evaluate import evaluate_model
+
+    keras_scores = evaluate_model(run_dir / "model.keras", dataset.test)
+    onnx_scores = evaluate_model(out, dataset.test)
+    assert onnx_scores["pixel_accuracy"] == pytest.approx(keras_scores["pixel_accuracy"], abs=1e-3)
+    assert onnx_scores["pixel_accuracy"] > 0.8
+
+
+def test_mask_folder_trains_the_sigmoid_head(tmp_path):
+    root = make_mask_folder(tmp_path / "people", count=8, kind="alpha")
+    dataset = load_dataset(masks=str(root), validation_fraction=0.25)
+    config = get_preset("tiny", head="sigmoid")
+    options = FitOptions(
+        run_dir=tmp_path / "run", epochs=1, batch_size=4, learning_rate=0.01, verbose=0
+    )
+    history = fit(config, dataset, options)
+    assert "val_accuracy" in history and len(history["loss"]) == 1
+
+
+def test_evaluation_of_a_known_prediction_gives_known_numbers():
+    contract = ModelContract(input_height=8, input_width=8)  # fg, bg, border
+    truth = np.zeros((1, 4, 4), np.float32)
+    truth[0, :, :2] = 1.0  # left half foreground
+    prediction = np.zeros((1, 4, 4, 3), np.float32)
+    prediction[..., 1] = 1.0  # background everywhere …
+    prediction[0, :, 0, :] = [1, 0, 0]  # … but the first column foreground
+    scores = score_predictions(truth, prediction, contract)
+    assert scores["pixel_accuracy"] == pytest.approx(12 / 16)
+    assert scores["iou"]["foreground"] == pytest.approx(4 / 8)
+    assert scores["iou"]["background"] == pytest.approx(8 / 12)
+    assert scores["mean_iou"] == pytest.approx((0.5 + 8 / 12) / 2)
+    assert scores["foreground_iou"] == pytest.approx(0.5)
+
+
+def test_boundary_f_score_tolerates_small_shifts():
+    truth = np.zeros((40, 40), bool)
+    truth[10:30, 10:30] = True
+    shifted = np.roll(truth, 1, axis=1)
+    assert boundary_f_score(truth, truth, 1) == 1.0
+    assert boundary_f_score(truth, shifted, 2) == 1.0
+    assert boundary_f_score(truth, np.roll(truth, 8, axis=1), 2) < 0.5
+
+
+def test_training_cli_reports_a_malformed_folder_without_traceback(tmp_path):
+    root = make_mask_folder(tmp_path / "bad", count=3)
+    (root / "masks" / "img001.png").unlink()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "training",
+            "fit",
+            "--preset",
+            "tiny",
+            "--masks",
+            str(root),
+            "--run-dir",
+            str(tmp_path / "run"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "img001.png: no mask" in result.stderr

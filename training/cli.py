@@ -1,0 +1,180 @@
+"""``softfocus-train fit | evaluate | export`` (also ``python -m training``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from model.contract import ModelContractError
+from model.presets import PRESETS, get_preset
+from training.augment import AUGMENT_PRESETS
+from training.datasets import DatasetError, load_dataset
+from training.export import ExportError
+
+EXIT_USAGE = 2
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--oxford", help="Oxford-IIIT Pet folder (official layout)")
+    source.add_argument("--masks", help="folder with images/ and masks/ matched by stem")
+    parser.add_argument(
+        "--binary",
+        action="store_true",
+        help="Oxford: count the trimap border as pet (binary pet/background)",
+    )
+    parser.add_argument(
+        "--mask-kind", default="auto", choices=["auto", "binary", "trimap", "alpha"]
+    )
+    parser.add_argument("--validation-split", type=float, default=0.2)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--limit", type=int, help="use only the first N samples (quick runs)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="softfocus-train", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fit = sub.add_parser("fit", help="train a preset; writes a run folder")
+    fit.add_argument("--preset", default="realtime", choices=sorted(PRESETS))
+    _add_data_arguments(fit)
+    fit.add_argument("--run-dir", type=Path, required=True, help="run folder (resumes if present)")
+    fit.add_argument("--epochs", type=int, help="default: the preset's")
+    fit.add_argument("--batch-size", type=int, help="default: the preset's")
+    fit.add_argument("--learning-rate", type=float, help="default: the preset's (Adam)")
+    fit.add_argument("--augment", default="default", choices=sorted(AUGMENT_PRESETS))
+    fit.add_argument(
+        "--equalize",
+        action="store_true",
+        help="histogram-equalise luminance in YPbPr (the report's option)",
+    )
+    fit.add_argument("--patience", type=int, default=0, help="early stopping; 0 = off")
+    fit.add_argument("--steps-per-epoch", type=int, help="fixed steps (repeats the data)")
+    fit.add_argument("--multi-gpu", action="store_true", help="tf.distribute.MirroredStrategy")
+    fit.add_argument("--foreground-name", default=None, help="class name (default pet/person)")
+    fit.add_argument("--quiet", action="store_true")
+
+    evaluate = sub.add_parser("evaluate", help="score a .keras or .onnx model")
+    evaluate.add_argument("model", type=Path)
+    _add_data_arguments(evaluate)
+    evaluate.add_argument("--split", default="validation", choices=["validation", "test", "all"])
+    evaluate.add_argument("--json", type=Path, help="write the scores here too")
+
+    export = sub.add_parser("export", help="export a run's model.keras to ONNX")
+    export.add_argument("model", type=Path, help="a run folder's model.keras")
+    export.add_argument("-o", "--output", type=Path, required=True)
+    export.add_argument("--name", help="model name shown in the app")
+    export.add_argument("--description", default="")
+    return parser
+
+
+def _fit(args) -> int:
+    from training.augment import AugmentConfig
+    from training.train import FitOptions, fit
+
+    config = get_preset(args.preset)
+    dataset = load_dataset(
+        args.oxford,
+        args.masks,
+        args.validation_split,
+        args.seed,
+        args.binary,
+        args.mask_kind,
+        args.limit,
+    )
+    options = FitOptions(
+        run_dir=args.run_dir,
+        epochs=args.epochs or config.epochs,
+        batch_size=args.batch_size or config.batch_size,
+        learning_rate=args.learning_rate or config.learning_rate,
+        augment=AUGMENT_PRESETS[args.augment]() if args.augment else AugmentConfig.report(),
+        equalize=args.equalize,
+        patience=args.patience,
+        seed=args.seed,
+        multi_gpu=args.multi_gpu,
+        verbose=0 if args.quiet else 1,
+        foreground_name=args.foreground_name or ("pet" if args.oxford else "foreground"),
+        steps_per_epoch=args.steps_per_epoch,
+    )
+    history = fit(config, dataset, options)
+    if history.get("val_accuracy"):
+        print(
+            f"final pixel accuracy: train {history['accuracy'][-1]:.3f}, "
+            f"validation {history['val_accuracy'][-1]:.3f}"
+        )
+    print(f"run folder: {args.run_dir}")
+    return 0
+
+
+def _evaluate(args) -> int:
+    from training.evaluate import evaluate_model, format_table
+
+    dataset = load_dataset(
+        args.oxford,
+        args.masks,
+        args.validation_split,
+        args.seed,
+        args.binary,
+        args.mask_kind,
+        args.limit,
+    )
+    samples = {
+        "validation": dataset.validation,
+        "test": dataset.test or dataset.validation,
+        "all": dataset.train + dataset.validation + dataset.test,
+    }[args.split]
+    scores = evaluate_model(args.model, samples, dataset.border_is_foreground)
+    print(format_table(scores))
+    if args.json:
+        args.json.write_text(json.dumps(scores, indent=2))
+    return 0
+
+
+def _export(args) -> int:
+    import keras
+
+    from model.presets import UNetConfig
+    from training.export import contract_for, export_onnx
+    from training.losses import CUSTOM_OBJECTS
+
+    config_path = args.model.parent / "config.json"
+    if not args.model.is_file() or not config_path.is_file():
+        raise DatasetError(
+            f"{args.model} is not a run folder's model.keras (needs config.json beside it); "
+            "train one with `softfocus-train fit`."
+        )
+    run = json.loads(config_path.read_text())
+    preset = dict(run["preset"], filters=tuple(run["preset"]["filters"]))
+    config = UNetConfig(**preset)
+    model = keras.models.load_model(args.model, custom_objects=CUSTOM_OBJECTS)
+    contract = contract_for(
+        config,
+        run.get("foreground_name", "foreground"),
+        args.name,
+        args.description,
+        run.get("equalize", False),
+        {"data": run.get("data", "")},
+    )
+    difference = export_onnx(model, contract, args.output)
+    print(f"wrote {args.output} (parity: max |keras - onnx| = {difference:.1e})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return {"fit": _fit, "evaluate": _evaluate, "export": _export}[args.command](args)
+    except (DatasetError, ModelContractError, ExportError) as error:
+        print(f"softfocus-train: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""``fit``: train a preset on a dataset into a run folder, resumable from its checkpoint.
+
+A run folder holds: ``config.json`` (preset, data, options), ``checkpoint.keras`` (last
+epoch, for resume), ``model.keras`` (best validation loss), ``history.json``, ``state.json``,
+``curves.png`` and ``samples.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from model.presets import UNetConfig
+from training.augment import AugmentConfig
+from training.datasets import Dataset
+
+
+@dataclass
+class FitOptions:
+    run_dir: Path
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    augment: AugmentConfig = field(default_factory=AugmentConfig.report)
+    equalize: bool = False
+    patience: int = 0  # early stopping on validation loss; 0 = off
+    seed: int = 42
+    multi_gpu: bool = False
+    verbose: int = 1
+    foreground_name: str = "foreground"
+    steps_per_epoch: int | None = None
+
+
+def _write_json(path: Path, data) -> None:
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_text(json.dumps(data, indent=2, default=str))
+    os.replace(temporary, path)
+
+
+def fit(config: UNetConfig, dataset: Dataset, options: FitOptions) -> dict[str, list[float]]:
+    import keras
+    import tensorflow as tf
+
+    from model.unet import build_unet
+    from training.losses import CUSTOM_OBJECTS, loss_and_metrics
+    from training.plots import plot_curves
+    from training.tf_data import make_dataset
+
+    keras.utils.set_random_seed(options.seed)
+    run_dir = Path(options.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint = run_dir / "checkpoint.keras"
+    state_path = run_dir / "state.json"
+    history_path = run_dir / "history.json"
+    history: dict[str, list[float]] = {}
+    initial_epoch = 0
+    if checkpoint.exists() and state_path.exists():
+        initial_epoch = json.loads(state_path.read_text())["epochs_done"]
+        history = json.loads(history_path.read_text()) if history_path.exists() else {}
+    _write_json(
+        run_dir / "config.json",
+        {
+            "preset": asdict(config),
+            "data": dataset.source,
+            "border_is_foreground": dataset.border_is_foreground,
+            "equalize": options.equalize,
+            "augment": asdict(options.augment),
+            "seed": options.seed,
+            "foreground_name": options.foreground_name,
+            "train_samples": len(dataset.train),
+            "validation_samples": len(dataset.validation),
+        },
+    )
+
+    strategy = (
+        tf.distribute.MirroredStrategy() if options.multi_gpu else tf.distribute.get_strategy()
+    )
+    with strategy.scope():
+        if initial_epoch:
+            model = keras.models.load_model(checkpoint, custom_objects=CUSTOM_OBJECTS)
+        else:
+            model = build_unet(config)
+            loss, metrics = loss_and_metrics(config)
+            model.compile(
+                optimizer=keras.optimizers.Adam(options.learning_rate), loss=loss, metrics=metrics
+            )
+
+    common = dict(
+        config=config,
+        batch_size=options.batch_size,
+        border_is_foreground=dataset.border_is_foreground,
+        equalize=options.equalize,
+        seed=options.seed,
+    )
+    train_data = make_dataset(dataset.train, augment=options.augment, training=True, **common)
+    if options.steps_per_epoch:
+        train_data = train_data.repeat()
+    validation_data = (
+        make_dataset(dataset.validation, augment=AugmentConfig.none(), training=False, **common)
+        if dataset.validation
+        else None
+    )
+
+    class RunFolderWriter(keras.callbacks.Callback):
+        """Saves history and progress after every epoch, so a killed run resumes."""
+
+        def on_epoch_end(self, epoch, logs=None):
+            for key, value in (logs or {}).items():
+                history.setdefault(key, []).append(float(value))
+            _write_json(history_path, history)
+            _write_json(state_path, {"epochs_done": epoch + 1})
+            plot_curves(history, run_dir / "curves.png")
+
+    monitor = "val_loss" if validation_data is not None else "loss"
+    callbacks = [
+        keras.callbacks.ModelCheckpoint(checkpoint),
+        keras.callbacks.ModelCheckpoint(
+            run_dir / "model.keras", monitor=monitor, save_best_only=True
+        ),
+        RunFolderWriter(),
+    ]
+    if options.patience > 0:
+        callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, patience=options.patience))
+    if initial_epoch < options.epochs:
+        model.fit(
+            train_data,
+            validation_data=validation_data,
+            epochs=options.epochs,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=options.steps_per_epoch,
+            callbacks=callbacks,
+            verbose=options.verbose,
+        )
+    if not (run_dir / "model.keras").exists():
+        model.save(run_dir / "model.keras")
+    write_samples(run_dir / "model.keras", config, dataset, options)
+    return history
+
+
+def write_samples(model_path: Path, config: UNetConfig, dataset: Dataset, options: FitOptions):
+    import keras
+
+    from training.losses import CUSTOM_OBJECTS
+    from training.plots import plot_samples
+    from training.tf_data import make_dataset
+
+    samples = (dataset.validation or dataset.train)[:4]
+    if not samples:
+        return
+    model = keras.models.load_model(model_path, custom_objects=CUSTOM_OBJECTS)
+    data = make_dataset(
+        samples,
+        config,
+        len(samples),
+        AugmentConfig.none(),
+        False,
+        dataset.border_is_foreground,
+        options.equalize,
+        alpha_targets=True,
+    )
+    images, alphas = next(iter(data))
+    from training.export import contract_for
+    from training.predict import probabilities_to_alpha
+
+    predicted = probabilities_to_alpha(model.predict(images, verbose=0), contract_for(config))
+    plot_samples(
+        np.asarray(images),
+        np.asarray(alphas)[..., 0],
+        predicted,
+        Path(options.run_dir) / "samples.png",
+    )
