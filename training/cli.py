@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("--patience", type=int, default=0, help="early stopping; 0 = off")
     fit.add_argument("--steps-per-epoch", type=int, help="fixed steps (repeats the data)")
+    fit.add_argument("--cosine", action="store_true", help="cosine-decay the learning rate")
     fit.add_argument("--multi-gpu", action="store_true", help="tf.distribute.MirroredStrategy")
     fit.add_argument("--foreground-name", default=None, help="class name (default pet/person)")
     fit.add_argument("--quiet", action="store_true")
@@ -97,7 +98,8 @@ def _fit(args) -> int:
         patience=args.patience,
         seed=args.seed,
         multi_gpu=args.multi_gpu,
-        verbose=0 if args.quiet else 1,
+        verbose=2 if args.quiet else 1,
+        cosine_decay=args.cosine,
         foreground_name=args.foreground_name or ("pet" if args.oxford else "foreground"),
         steps_per_epoch=args.steps_per_epoch,
     )

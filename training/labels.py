@@ -58,3 +58,20 @@ def alpha_to_classes(alpha: np.ndarray) -> np.ndarray:
     classes[alpha >= 0.75] = 0
     classes[alpha <= 0.25] = 1
     return classes
+
+
+def alpha_to_trimap(alpha: np.ndarray, band_px: int = 3) -> np.ndarray:
+    """Soft alpha → the report's trimap: 1 foreground, 2 background, 3 a border band.
+
+    The band covers the soft edge plus ``band_px`` pixels either side of the 0.5 contour, the
+    zone where even careful masks disagree.
+    """
+    import cv2
+
+    foreground = (alpha >= 0.5).astype(np.uint8)
+    kernel = np.ones((2 * band_px + 1, 2 * band_px + 1), np.uint8)
+    band = cv2.dilate(foreground, kernel) != cv2.erode(foreground, kernel)
+    band |= (alpha > 0.05) & (alpha < 0.95)
+    trimap = np.where(foreground > 0, 1, 2).astype(np.uint8)
+    trimap[band] = 3
+    return trimap

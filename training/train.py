@@ -33,6 +33,7 @@ class FitOptions:
     verbose: int = 1
     foreground_name: str = "foreground"
     steps_per_epoch: int | None = None
+    cosine_decay: bool = False  # anneal the learning rate to 0 over the whole run
 
 
 def _write_json(path: Path, data) -> None:
@@ -85,8 +86,14 @@ def fit(config: UNetConfig, dataset: Dataset, options: FitOptions) -> dict[str, 
         else:
             model = build_unet(config)
             loss, metrics = loss_and_metrics(config)
+            learning_rate = options.learning_rate
+            if options.cosine_decay:
+                steps = options.steps_per_epoch or -(-len(dataset.train) // options.batch_size)
+                learning_rate = keras.optimizers.schedules.CosineDecay(
+                    options.learning_rate, decay_steps=steps * options.epochs, alpha=0.02
+                )
             model.compile(
-                optimizer=keras.optimizers.Adam(options.learning_rate), loss=loss, metrics=metrics
+                optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=metrics
             )
 
     common = dict(

@@ -1,0 +1,90 @@
+"""Person-dataset preparation on synthetic images (the teacher is not needed here)."""
+
+import cv2
+import numpy as np
+import pytest
+
+from training.labels import alpha_to_trimap
+from training.people.composite import composite, crop_to_alpha, frame_person, webcam_crop
+from training.people.cutout import cut_out, find_tiles
+from training.people.sources import HELDOUT_PEOPLE, TRAIN_PEOPLE
+
+
+def studio_shot(width=300, height=400):
+    """A 'person' (head and shoulders) on a plain grey studio background with a vignette."""
+    y, x = np.mgrid[0:height, 0:width]
+    vignette = 120 - 25 * (((x - width / 2) / width) ** 2 + ((y - height / 2) / height) ** 2)
+    image = np.repeat(vignette[..., None], 3, axis=2).astype(np.uint8)
+    truth = np.zeros((height, width), np.uint8)
+    cv2.ellipse(truth, (width // 2, 150), (60, 80), 0, 0, 360, 1, -1)  # head
+    cv2.ellipse(truth, (width // 2, height), (130, 140), 0, 180, 360, 1, -1)  # shoulders
+    image[truth > 0] = (60, 110, 200)
+    image[truth > 0] += np.random.default_rng(0).integers(
+        0, 20, (int(truth.sum()), 3), dtype=np.uint8
+    )
+    return image, truth
+
+
+def test_held_out_people_are_never_in_training():
+    assert not set(TRAIN_PEOPLE) & set(HELDOUT_PEOPLE)
+    assert set(HELDOUT_PEOPLE) == {"P009", "P010"}
+
+
+def test_cut_out_on_plain_background_recovers_the_person():
+    image, truth = studio_shot()
+    alpha = cut_out(image, teacher_alpha=None)
+    assert alpha.shape == truth.shape and alpha.dtype == np.float32
+    predicted = alpha >= 0.5
+    iou = (predicted & (truth > 0)).sum() / (predicted | (truth > 0)).sum()
+    assert iou > 0.95
+
+
+def test_sheet_tiles_are_found_once_each():
+    sheet = np.full((400, 600, 3), 128, np.uint8)
+    boxes = [(20, 20, 160, 160), (220, 20, 160, 160), (420, 20, 160, 160)]
+    for x, y, w, h in boxes:
+        cv2.rectangle(sheet, (x, y), (x + w, y + h), (250, 250, 250), 4)
+    tiles = find_tiles(sheet)
+    assert len(tiles) == 3
+    assert all(20 < x < 440 and 20 < y < 40 for x, y, _, _ in tiles)
+
+
+def test_trimap_has_the_reports_three_labels():
+    alpha = np.zeros((40, 40), np.float32)
+    alpha[10:30, 10:30] = 1.0
+    trimap = alpha_to_trimap(alpha, band_px=2)
+    assert set(np.unique(trimap)) == {1, 2, 3}
+    assert trimap[20, 20] == 1 and trimap[0, 0] == 2 and trimap[10, 20] == 3
+
+
+def test_composite_label_is_exactly_the_pasted_alpha():
+    image, truth = studio_shot()
+    cutout = crop_to_alpha(image, truth.astype(np.float32), full_body=False)
+    background = np.full((300, 500, 3), (20, 200, 20), np.uint8)
+    rng = np.random.default_rng(3)
+    frame, alpha = composite(cutout, background, 224, 128, rng, degrade=False)
+    assert frame.shape == (128, 224, 3) and alpha.shape == (128, 224)
+    assert alpha.dtype == np.float32 and alpha.min() >= 0 and alpha.max() <= 1
+    # Where the label says background, the frame is the (green) background; where it says
+    # person, it is the person's colour: the label is the paste.
+    assert np.abs(frame[alpha == 0].astype(int) - (20, 200, 20)).max() <= 1
+    assert (frame[alpha == 1][:, 1] < 150).all()
+
+
+def test_webcam_framing_runs_the_body_off_the_bottom_edge():
+    image, truth = studio_shot()
+    cutout = crop_to_alpha(image, truth.astype(np.float32), full_body=False)
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        _, alpha = frame_person(cutout, 224, 128, rng)
+        assert alpha[-1].max() > 0.5  # never floating with a straight cut above the edge
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_room_crops_are_webcam_shaped(seed):
+    image, truth = studio_shot(600, 800)
+    frame, label = webcam_crop(
+        image, truth.astype(np.float32), 448, 256, np.random.default_rng(seed)
+    )
+    assert frame.shape == (256, 448, 3) and label.shape == (256, 448)
+    assert label.max() > 0.5

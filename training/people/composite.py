@@ -1,0 +1,147 @@
+"""Pasting cut-out people onto backgrounds at webcam framings, then degrading like a webcam.
+
+The label is the exact alpha that was pasted, so composites have perfect masks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Cutout:
+    """A person's RGBA cut-out; ``bottom_cut`` is True when the body runs off its bottom edge."""
+
+    bgr: np.ndarray
+    alpha: np.ndarray
+    bottom_cut: bool
+    full_body: bool
+
+
+def crop_to_alpha(bgr: np.ndarray, alpha: np.ndarray, full_body: bool) -> Cutout:
+    ys, xs = np.nonzero(alpha > 0.05)
+    top, bottom = ys.min(), ys.max() + 1
+    left, right = xs.min(), xs.max() + 1
+    bottom_cut = bottom >= alpha.shape[0] - 3
+    return Cutout(
+        bgr[top:bottom, left:right].copy(),
+        alpha[top:bottom, left:right].copy(),
+        bool(bottom_cut),
+        full_body,
+    )
+
+
+def _fill_background(background: np.ndarray, width: int, height: int, rng) -> np.ndarray:
+    bh, bw = background.shape[:2]
+    scale = max(width / bw, height / bh) * rng.uniform(1.0, 1.5)
+    resized = cv2.resize(background, (max(width, int(bw * scale)), max(height, int(bh * scale))))
+    y = int(rng.integers(0, resized.shape[0] - height + 1))
+    x = int(rng.integers(0, resized.shape[1] - width + 1))
+    crop = resized[y : y + height, x : x + width]
+    return crop[:, ::-1].copy() if rng.random() < 0.5 else crop.copy()
+
+
+def frame_person(cutout: Cutout, width: int, height: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Place the person webcam-style: head near the top, body leaving the frame's bottom."""
+    bgr, alpha = cutout.bgr, cutout.alpha
+    if cutout.full_body:
+        # Webcams see head to waist: keep the top 30-65% of a standing body.
+        keep = int(alpha.shape[0] * rng.uniform(0.3, 0.65))
+        bgr, alpha = bgr[:keep], alpha[:keep]
+    if rng.random() < 0.5:
+        bgr, alpha = bgr[:, ::-1], alpha[:, ::-1]
+    head_y = height * rng.uniform(0.02, 0.35)
+    # The cut-out's bottom edge must leave the frame, or the person would float, cut straight.
+    min_scale = (height - head_y) / alpha.shape[0]
+    scale = min_scale * rng.uniform(1.0, 1.6)
+    new_w, new_h = max(2, int(alpha.shape[1] * scale)), max(2, int(alpha.shape[0] * scale))
+    bgr = cv2.resize(bgr, (new_w, new_h), interpolation=cv2.INTER_AREA)
+    alpha = cv2.resize(alpha, (new_w, new_h), interpolation=cv2.INTER_AREA)
+    centre_x = width * rng.uniform(0.15, 0.85)
+    x0, y0 = int(centre_x - new_w / 2), int(head_y)
+    canvas_bgr = np.zeros((height, width, 3), np.uint8)
+    canvas_alpha = np.zeros((height, width), np.float32)
+    sx0, sy0 = max(0, -x0), max(0, -y0)
+    dx0, dy0 = max(0, x0), max(0, y0)
+    w = min(new_w - sx0, width - dx0)
+    h = min(new_h - sy0, height - dy0)
+    if w > 0 and h > 0:
+        canvas_bgr[dy0 : dy0 + h, dx0 : dx0 + w] = bgr[sy0 : sy0 + h, sx0 : sx0 + w]
+        canvas_alpha[dy0 : dy0 + h, dx0 : dx0 + w] = alpha[sy0 : sy0 + h, sx0 : sx0 + w]
+    return canvas_bgr, canvas_alpha
+
+
+def jitter_colour(bgr: np.ndarray, rng, strength: float = 0.12) -> np.ndarray:
+    gains = 1 + rng.uniform(-strength, strength, 3)
+    return np.clip(bgr.astype(np.float32) * gains, 0, 255).astype(np.uint8)
+
+
+def webcam_degrade(image: np.ndarray, rng) -> np.ndarray:
+    """Sensor noise, JPEG, motion blur, low light and white balance, each by chance."""
+    out = image.astype(np.float32)
+    if rng.random() < 0.5:  # white balance
+        out *= 1 + rng.uniform(-0.12, 0.12, 3)
+    if rng.random() < 0.3:  # low light: darker, then the camera's gain amplifies noise
+        out *= rng.uniform(0.35, 0.75)
+        out += rng.normal(0, rng.uniform(3, 10), out.shape)
+    elif rng.random() < 0.6:
+        out += rng.normal(0, rng.uniform(1, 6), out.shape)
+    out = np.clip(out, 0, 255).astype(np.uint8)
+    if rng.random() < 0.2:  # motion blur
+        length = int(rng.integers(3, 10))
+        kernel = np.zeros((length, length), np.float32)
+        kernel[length // 2] = 1.0 / length
+        rotation = cv2.getRotationMatrix2D(
+            ((length - 1) / 2, (length - 1) / 2), float(rng.uniform(0, 180)), 1.0
+        )
+        kernel = cv2.warpAffine(kernel, rotation, (length, length))
+        out = cv2.filter2D(out, -1, kernel / max(kernel.sum(), 1e-6))
+    if rng.random() < 0.6:
+        quality = int(rng.integers(35, 92))
+        ok, data = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        out = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    return out
+
+
+def composite(
+    cutout: Cutout, background: np.ndarray, width: int, height: int, rng, degrade: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """(frame_bgr uint8, alpha float32): a person pasted on a background, label exact."""
+    scene = _fill_background(background, width, height, rng)
+    person, alpha = frame_person(cutout, width, height, rng)
+    if rng.random() < 0.5:
+        person = jitter_colour(person, rng)
+    a = alpha[..., None]
+    frame = np.clip(person * a + scene * (1 - a), 0, 255).astype(np.uint8)
+    if degrade:
+        frame = webcam_degrade(frame, rng)
+    return frame, alpha
+
+
+def webcam_crop(image: np.ndarray, alpha: np.ndarray, width: int, height: int, rng):
+    """A random 16:9-ish crop of a photo around its person, resized to width×height."""
+    h, w = alpha.shape
+    aspect = width / height
+    crop_w = int(min(w, h * aspect) * rng.uniform(0.6, 1.0))
+    crop_h = int(crop_w / aspect)
+    ys, xs = np.nonzero(alpha > 0.5)
+    if len(ys):
+        top = int(ys.min())
+        y0 = int(np.clip(top - crop_h * rng.uniform(0.02, 0.3), 0, h - crop_h))
+        cx = int(xs.mean() + rng.uniform(-0.25, 0.25) * crop_w)
+        x0 = int(np.clip(cx - crop_w // 2, 0, w - crop_w))
+    else:
+        y0 = int(rng.integers(0, h - crop_h + 1))
+        x0 = int(rng.integers(0, w - crop_w + 1))
+    frame = cv2.resize(
+        image[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height), interpolation=cv2.INTER_AREA
+    )
+    label = cv2.resize(
+        alpha[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height), interpolation=cv2.INTER_AREA
+    )
+    if rng.random() < 0.5:
+        frame, label = frame[:, ::-1].copy(), label[:, ::-1].copy()
+    return webcam_degrade(frame, rng), label
