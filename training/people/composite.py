@@ -101,7 +101,7 @@ def webcam_degrade(image: np.ndarray, rng) -> np.ndarray:
         out = cv2.filter2D(out, -1, kernel / max(kernel.sum(), 1e-6))
     if rng.random() < 0.6:
         quality = int(rng.integers(35, 92))
-        ok, data = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        _ok, data = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
         out = cv2.imdecode(data, cv2.IMREAD_COLOR)
     return out
 

@@ -18,7 +18,7 @@ def find_tiles(sheet_bgr: np.ndarray, min_area_fraction: float = 0.015) -> list[
     """(x, y, w, h) of the white-framed panels of a character or emotions sheet, inner area."""
     grey = cv2.cvtColor(sheet_bgr, cv2.COLOR_BGR2GRAY)
     white = (grey > 215).astype(np.uint8)
-    contours, hierarchy = cv2.findContours(white, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    contours, _hierarchy = cv2.findContours(white, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     area = sheet_bgr.shape[0] * sheet_bgr.shape[1]
     tiles = []
     for contour in contours:

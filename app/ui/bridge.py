@@ -1,0 +1,80 @@
+"""Carries a LiveSession's callbacks from its worker threads to the GUI thread as signals.
+
+Frames cross as a ``QImage`` that owns its pixels (built and copied on the worker thread), so
+the GUI never reads a numpy buffer the worker is about to reuse.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from app.live import LiveFrame
+
+
+def to_qimage(frame_bgr: np.ndarray) -> QImage:
+    rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
+    height, width = rgb.shape[:2]
+    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+class SessionBridge(QObject):
+    """Signals: ``frame_ready(QImage, dict)``, ``status(str)``, ``errored(str)``, ``ended()``."""
+
+    frame_ready = Signal(QImage, dict)
+    status = Signal(str)
+    errored = Signal(str)
+    ended = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._virtual_camera = None
+        self._last_frame: np.ndarray | None = None
+        self.virtual_camera_errors = 0
+
+    def set_virtual_camera(self, camera) -> None:
+        with self._lock:
+            self._virtual_camera = camera
+
+    def last_frame(self) -> np.ndarray | None:
+        with self._lock:
+            return None if self._last_frame is None else self._last_frame.copy()
+
+    # Called on the worker thread.
+    def on_frame(self, live: LiveFrame) -> None:
+        with self._lock:
+            self._last_frame = live.frame_bgr
+            camera = self._virtual_camera
+        if camera is not None:
+            try:
+                camera.send(live.frame_bgr)
+            except Exception as error:
+                self.virtual_camera_errors += 1
+                self.errored.emit(f"The virtual camera stopped: {error}")
+                with self._lock:
+                    self._virtual_camera = None
+        info = {
+            "index": live.index,
+            "latency_ms": (time.perf_counter() - live.captured_at) * 1000,
+            "captured_at": live.captured_at,
+            "fps": live.fps,
+            "dropped": live.dropped,
+            "timings": dict(live.timings_ms),
+            "size": (live.frame_bgr.shape[1], live.frame_bgr.shape[0]),
+        }
+        self.frame_ready.emit(to_qimage(live.frame_bgr), info)
+
+    def on_status(self, message: str) -> None:
+        self.status.emit(message)
+
+    def on_error(self, message: str) -> None:
+        self.errored.emit(message)
+
+    def on_ended(self) -> None:
+        self.ended.emit()

@@ -1,0 +1,25 @@
+"""Starting the GUI: the QApplication, the settings store and the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.settings_store import SettingsStore
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Softfocus")
+    window = MainWindow(
+        SettingsStore(args.settings),
+        source_override=args.source,
+        num_threads=args.threads,
+        model_override=str(args.model) if args.model else None,
+    )
+    window.show()
+    return app.exec()

@@ -1,0 +1,576 @@
+"""The main window: preview, effect and blur controls, backdrops, camera, model, virtual camera.
+
+Widgets hold no state of their own: the window keeps one ``AppSettings`` snapshot, every
+control builds a new one, and the worker reads the pipeline part once per frame.
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.backdrops import BUILTIN_BACKDROPS, BUILTIN_PREFIX, load_backdrop, render_builtin
+from app.errors import SoftfocusError
+from app.frame_source import CameraSource, open_source
+from app.live import LiveSession
+from app.paths import DEFAULT_MODEL_PATH, DEMO_CLIP_PATH
+from app.segmenter import Segmenter
+from app.settings_store import AppSettings, SettingsStore
+from app.ui.bridge import SessionBridge, to_qimage
+from app.ui.preview import PreviewWidget
+from app.virtual_camera import BackendRegistry, VirtualCameraError, default_registry
+from model.contract import ModelContractError
+
+EFFECT_LABELS = [("None", "none"), ("Blur", "blur"), ("Replace", "replace"), ("Outline", "outline")]
+RESOLUTIONS = ["640x480", "1280x720", "1920x1080"]
+DEMO_SOURCE = "demo"
+OPEN_MODEL = "__open__"
+
+
+def list_cameras() -> list[tuple[str, str]]:
+    """(index, name) of cameras Qt knows; an empty list when there is none."""
+    try:
+        from PySide6.QtMultimedia import QMediaDevices
+
+        return [
+            (str(i), device.description()) for i, device in enumerate(QMediaDevices.videoInputs())
+        ]
+    except Exception:  # QtMultimedia missing or no backend: fall back to plain indices
+        return []
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: SettingsStore,
+        source_override: str | None = None,
+        registry: BackendRegistry | None = None,
+        snapshot_dir: Path | None = None,
+        num_threads: int = 2,
+        model_override: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Softfocus")
+        self._store = store
+        loaded = store.load()
+        self.settings: AppSettings = loaded.settings
+        if model_override:
+            self.settings = replace(self.settings, model_path=model_override)
+        self._source_override = source_override
+        self._registry = registry or default_registry()
+        self._snapshot_dir = snapshot_dir or Path.home() / "Pictures"
+        self._num_threads = num_threads
+        self._session: LiveSession | None = None
+        self._segmenter: Segmenter | None = None
+        self._virtual_camera = None
+        self._bridge = SessionBridge(self)
+        self._bridge.frame_ready.connect(self._show_frame)
+        self._bridge.status.connect(self._show_status)
+        self._bridge.errored.connect(self._show_status)
+        self._bridge.ended.connect(self._source_ended)
+        self.last_dialog: QMessageBox | None = None
+        self.frames_shown = 0
+        self.latencies_ms: collections.deque[float] = collections.deque(maxlen=2000)
+        self.last_info: dict = {}
+        self._save_timer = QTimer(self, singleShot=True, interval=400)
+        self._save_timer.timeout.connect(self.save_settings)
+        self._build()
+        self._load_model(self.settings.model_path, initial=True)
+        self._sync_controls()
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        else:
+            self.resize(1100, 640)
+        if loaded.notice:
+            self._show_problem("Settings reset", loaded.notice)
+        self.start_source()
+
+    # ----- layout -----------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        left = QVBoxLayout()
+        self.banner = QFrame(central)
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        banner_layout = QHBoxLayout(self.banner)
+        self.banner_label = QLabel("", self.banner)
+        self.banner_label.setWordWrap(True)
+        self.retry_button = QPushButton("Retry camera", self.banner)
+        self.retry_button.clicked.connect(self.retry_camera)
+        self.demo_button = QPushButton("Play demo clip", self.banner)
+        self.demo_button.clicked.connect(self.play_demo)
+        banner_layout.addWidget(self.banner_label, 1)
+        banner_layout.addWidget(self.retry_button)
+        banner_layout.addWidget(self.demo_button)
+        self.banner.hide()
+        self.preview = PreviewWidget(central)
+        left.addWidget(self.banner)
+        left.addWidget(self.preview, 1)
+        layout.addLayout(left, 1)
+
+        panel = QWidget(central)
+        panel.setFixedWidth(300)
+        form = QFormLayout(panel)
+        self.effect_box = QComboBox(panel)
+        for label, effect in EFFECT_LABELS:
+            self.effect_box.addItem(label, effect)
+        self.effect_box.currentIndexChanged.connect(self._effect_changed)
+        form.addRow("Effect", self.effect_box)
+
+        self.kernel_slider = QSlider(Qt.Orientation.Horizontal, panel)
+        # Slider position p shows kernel 2p + 1: only odd sizes can ever be chosen.
+        self.kernel_slider.setRange(0, 75)
+        self.kernel_slider.valueChanged.connect(self._kernel_changed)
+        self.kernel_label = QLabel(panel)
+        row = QHBoxLayout()
+        row.addWidget(self.kernel_slider, 1)
+        row.addWidget(self.kernel_label)
+        form.addRow("Blur strength", row)
+
+        self.backdrop_list = QListWidget(panel)
+        self.backdrop_list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.backdrop_list.setIconSize(QSize(96, 54))
+        self.backdrop_list.setFixedHeight(150)
+        self.backdrop_list.setMovement(QListWidget.Movement.Static)
+        self.backdrop_list.currentItemChanged.connect(self._backdrop_changed)
+        self.add_backdrop_button = QPushButton("Add image…", panel)
+        self.add_backdrop_button.clicked.connect(self._ask_backdrop)
+        form.addRow("Backdrop", self.backdrop_list)
+        form.addRow("", self.add_backdrop_button)
+
+        self.camera_box = QComboBox(panel)
+        self.camera_box.activated.connect(self._camera_chosen)
+        form.addRow("Camera", self.camera_box)
+        self.resolution_box = QComboBox(panel)
+        self.resolution_box.addItems(RESOLUTIONS)
+        self.resolution_box.activated.connect(self._resolution_chosen)
+        form.addRow("Resolution", self.resolution_box)
+        self.mirror_box = QCheckBox("Mirror view", panel)
+        self.mirror_box.toggled.connect(self._mirror_changed)
+        form.addRow("", self.mirror_box)
+
+        self.model_box = QComboBox(panel)
+        self.model_box.activated.connect(self._model_chosen)
+        form.addRow("Model", self.model_box)
+
+        self.virtual_camera_box = QCheckBox("Virtual camera", panel)
+        self.virtual_camera_box.toggled.connect(self._virtual_camera_toggled)
+        form.addRow("Send to call", self.virtual_camera_box)
+        self.virtual_camera_hint = QLabel("", panel)
+        self.virtual_camera_hint.setWordWrap(True)
+        self.virtual_camera_hint.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        form.addRow(self.virtual_camera_hint)
+
+        self.snapshot_button = QPushButton("Snapshot", panel)
+        self.snapshot_button.clicked.connect(self.snapshot)
+        form.addRow(self.snapshot_button)
+        shortcuts = QLabel("B blur on/off · N next backdrop · S snapshot · M mirror", panel)
+        shortcuts.setWordWrap(True)
+        form.addRow(shortcuts)
+        layout.addWidget(panel)
+        self.setCentralWidget(central)
+
+        self.fps_label = QLabel("", self)
+        self.model_label = QLabel("", self)
+        self.statusBar().addPermanentWidget(self.fps_label)
+        self.statusBar().addPermanentWidget(self.model_label)
+        for key, action in (
+            ("B", self.toggle_blur),
+            ("N", self.next_backdrop),
+            ("S", self.snapshot),
+            ("M", self.mirror_box.toggle),
+        ):
+            QShortcut(QKeySequence(key), self, activated=action)
+
+    def _fill_backdrops(self) -> None:
+        self.backdrop_list.blockSignals(True)
+        self.backdrop_list.clear()
+        for name in BUILTIN_BACKDROPS:
+            icon = QIcon(QPixmap.fromImage(to_qimage(render_builtin(name, 160, 90))))
+            item = QListWidgetItem(icon, name)
+            item.setData(Qt.ItemDataRole.UserRole, f"{BUILTIN_PREFIX}{name}")
+            self.backdrop_list.addItem(item)
+        for path in self.settings.user_backdrops:
+            try:
+                image = cv2.resize(load_backdrop(path), (160, 90))
+            except SoftfocusError:
+                continue  # a remembered file that went away is quietly skipped
+            item = QListWidgetItem(QIcon(QPixmap.fromImage(to_qimage(image))), Path(path).name)
+            item.setData(Qt.ItemDataRole.UserRole, path)
+            self.backdrop_list.addItem(item)
+        self.backdrop_list.blockSignals(False)
+
+    def _fill_cameras(self) -> None:
+        self.camera_box.clear()
+        cameras = list_cameras()
+        for index, name in cameras:
+            self.camera_box.addItem(name, index)
+        if not cameras:
+            self.camera_box.addItem("Camera 0", "0")
+        if DEMO_CLIP_PATH.is_file():
+            self.camera_box.addItem("Demo clip", DEMO_SOURCE)
+        if self._source_override and not self._source_override.isdigit():
+            self.camera_box.addItem(Path(self._source_override).name, self._source_override)
+
+    def _fill_models(self) -> None:
+        self.model_box.clear()
+        self.model_box.addItem("Person (bundled)", "")
+        if self.settings.model_path:
+            self.model_box.addItem(Path(self.settings.model_path).name, self.settings.model_path)
+        self.model_box.addItem("Open model…", OPEN_MODEL)
+
+    def _sync_controls(self) -> None:
+        """Show the current settings in the widgets without triggering their handlers."""
+        pipeline = self.settings.pipeline
+        for widget in (
+            self.effect_box,
+            self.kernel_slider,
+            self.mirror_box,
+            self.resolution_box,
+            self.model_box,
+            self.camera_box,
+        ):
+            widget.blockSignals(True)
+        self.effect_box.setCurrentIndex(
+            max(
+                0,
+                [e for _, e in EFFECT_LABELS].index(pipeline.effect)
+                if pipeline.effect in [e for _, e in EFFECT_LABELS]
+                else 1,
+            )
+        )
+        self.kernel_slider.setValue((pipeline.kernel_size_px - 1) // 2)
+        self.kernel_label.setText(f"{pipeline.kernel_size_px} px")
+        self.mirror_box.setChecked(pipeline.mirror)
+        if self.settings.resolution in RESOLUTIONS:
+            self.resolution_box.setCurrentText(self.settings.resolution)
+        self._fill_models()
+        self.model_box.setCurrentIndex(1 if self.settings.model_path else 0)
+        self._fill_cameras()
+        source = self._source_override or self.settings.camera
+        index = self.camera_box.findData(source)
+        self.camera_box.setCurrentIndex(max(0, index))
+        for widget in (
+            self.effect_box,
+            self.kernel_slider,
+            self.mirror_box,
+            self.resolution_box,
+            self.model_box,
+            self.camera_box,
+        ):
+            widget.blockSignals(False)
+        self._fill_backdrops()
+        self._select_backdrop(pipeline.backdrop_path)
+
+    def _select_backdrop(self, key: str | None) -> None:
+        self.backdrop_list.blockSignals(True)
+        for row in range(self.backdrop_list.count()):
+            if self.backdrop_list.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.backdrop_list.setCurrentRow(row)
+        self.backdrop_list.blockSignals(False)
+
+    # ----- settings ---------------------------------------------------------------------
+    def apply_settings(self, settings: AppSettings) -> None:
+        self.settings = settings
+        if self._session is not None:
+            self._session.set_settings(settings.pipeline)
+        self._save_timer.start()
+
+    def save_settings(self) -> None:
+        geometry = bytes(self.saveGeometry().toBase64()).decode()
+        self.settings = replace(self.settings, window_geometry=geometry)
+        try:
+            self._store.save(self.settings)
+        except OSError as error:
+            self._show_status(f"Settings could not be saved: {error}")
+
+    def _effect_changed(self, index: int) -> None:
+        self.apply_settings(self.settings.with_pipeline(effect=self.effect_box.itemData(index)))
+
+    def _kernel_changed(self, position: int) -> None:
+        kernel = 2 * position + 1
+        self.kernel_label.setText(f"{kernel} px")
+        self.apply_settings(self.settings.with_pipeline(kernel_size_px=kernel))
+
+    def _mirror_changed(self, checked: bool) -> None:
+        self.apply_settings(self.settings.with_pipeline(mirror=checked))
+
+    def _backdrop_changed(self, item: QListWidgetItem | None, previous=None) -> None:
+        if item is None:
+            return
+        key = item.data(Qt.ItemDataRole.UserRole)
+        try:
+            load_backdrop(key)  # check it here, so a bad file gets a dialog
+        except SoftfocusError as error:
+            self._show_problem("Backdrop not usable", str(error))
+            self._select_backdrop(self.settings.pipeline.backdrop_path)
+            return
+        self.apply_settings(self.settings.with_pipeline(backdrop_path=key, effect="replace"))
+        self.effect_box.blockSignals(True)
+        self.effect_box.setCurrentIndex(2)
+        self.effect_box.blockSignals(False)
+
+    def add_backdrop(self, path: str) -> bool:
+        """Add a user image to the gallery (remembered) and use it; False if it is unusable."""
+        try:
+            load_backdrop(path)
+        except SoftfocusError as error:
+            self._show_problem("Backdrop not usable", str(error))
+            return False
+        if path not in self.settings.user_backdrops:
+            self.settings = replace(
+                self.settings, user_backdrops=(*self.settings.user_backdrops, path)
+            )
+        self._fill_backdrops()
+        self.apply_settings(self.settings.with_pipeline(backdrop_path=path, effect="replace"))
+        self._sync_controls()
+        return True
+
+    def _ask_backdrop(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Choose a backdrop image",
+            str(Path.home()),
+            "Images (*.png *.jpg *.jpeg *.bmp *.webp)",
+        )
+        if path:
+            self.add_backdrop(path)
+
+    def toggle_blur(self) -> None:
+        effect = "none" if self.settings.pipeline.effect == "blur" else "blur"
+        self.apply_settings(self.settings.with_pipeline(effect=effect))
+        self._sync_controls()
+
+    def next_backdrop(self) -> None:
+        count = self.backdrop_list.count()
+        if count:
+            self.backdrop_list.setCurrentRow((self.backdrop_list.currentRow() + 1) % count)
+
+    # ----- model ------------------------------------------------------------------------
+    def _load_model(self, path: str | None, initial: bool = False) -> bool:
+        model_path = Path(path) if path else DEFAULT_MODEL_PATH
+        try:
+            segmenter = Segmenter(model_path, num_threads=self._num_threads)
+        except ModelContractError as error:
+            self._show_problem("Model not usable", str(error))
+            if initial:
+                self._segmenter = None
+                self.model_label.setText("no model: video passes through")
+            return False
+        self._segmenter = segmenter
+        if self._session is not None:
+            self._session.set_segmenter(segmenter)
+        self.model_label.setText(f"model: {segmenter.contract.name}")
+        if not initial:
+            self.apply_settings(replace(self.settings, model_path=path or None))
+        return True
+
+    def load_model(self, path: str | None) -> bool:
+        """Switch models; a bad file shows a dialog and the previous model stays."""
+        ok = self._load_model(path)
+        self._sync_controls()
+        return ok
+
+    def _model_chosen(self, index: int) -> None:
+        data = self.model_box.itemData(index)
+        if data == OPEN_MODEL:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Choose a Softfocus model", str(Path.home()), "ONNX models (*.onnx)"
+            )
+            if path:
+                self.load_model(path)
+            else:
+                self._sync_controls()
+        else:
+            self.load_model(data or None)
+
+    # ----- sources ----------------------------------------------------------------------
+    def _source_spec(self) -> str:
+        return self._source_override or self.settings.camera
+
+    def _opener(self, spec: str):
+        width, height = (int(v) for v in self.settings.resolution.split("x"))
+        if spec == DEMO_SOURCE:
+            return lambda: open_source(DEMO_CLIP_PATH, loop=True, paced=True)
+        if spec.isdigit():
+            return lambda: CameraSource(int(spec), width, height)
+        return lambda: open_source(spec, loop=True, paced=True)
+
+    def start_source(self, spec: str | None = None) -> None:
+        """(Re)start capture from ``spec``; with no camera, offer the demo clip."""
+        self.stop_session()
+        spec = spec or self._source_spec()
+        opener = self._opener(spec)
+        try:
+            first = opener()  # open once here, so "no camera" is known before any thread
+            first.close()
+        except SoftfocusError as error:
+            self._no_source(spec, str(error))
+            return
+        self.banner.hide()
+        self.preview.set_message("")
+        self._session = LiveSession(
+            opener,
+            self._segmenter,
+            self.settings.pipeline,
+            self._bridge.on_frame,
+            self._bridge.on_status,
+            self._bridge.on_error,
+            self._bridge.on_ended,
+        )
+        self._session.start()
+
+    def _no_source(self, spec: str, message: str) -> None:
+        if spec.isdigit() and DEMO_CLIP_PATH.is_file() and self._source_override is None:
+            # The brief: with no camera, play the bundled demo clip, and say so.
+            self.start_source(DEMO_SOURCE)
+            self.banner_label.setText("No camera found — playing the demo clip.")
+            self.banner.show()
+            return
+        self.preview.set_message("No camera found" if spec.isdigit() else message)
+        self.banner_label.setText(message)
+        self.demo_button.setVisible(DEMO_CLIP_PATH.is_file())
+        self.banner.show()
+
+    def retry_camera(self) -> None:
+        self._source_override = None
+        self._fill_cameras()
+        self.start_source(self.settings.camera if self.settings.camera != DEMO_SOURCE else "0")
+
+    def play_demo(self) -> None:
+        self.start_source(DEMO_SOURCE)
+
+    def _camera_chosen(self, index: int) -> None:
+        spec = self.camera_box.itemData(index)
+        self._source_override = None if spec in ("0", DEMO_SOURCE) or str(spec).isdigit() else spec
+        self.apply_settings(replace(self.settings, camera=spec))
+        self.start_source(spec)
+
+    def _resolution_chosen(self, index: int) -> None:
+        self.apply_settings(replace(self.settings, resolution=self.resolution_box.itemText(index)))
+        self.start_source()
+
+    def stop_session(self) -> None:
+        if self._session is not None:
+            self._session.stop()
+            self._session = None
+
+    def _source_ended(self) -> None:
+        self._show_status("The video ended.")
+
+    # ----- frames and status ------------------------------------------------------------
+    def _show_frame(self, image: QImage, info: dict) -> None:
+        self.preview.set_image(image)
+        self.frames_shown += 1
+        self.latencies_ms.append((time.perf_counter() - info["captured_at"]) * 1000)
+        self.last_info = info
+        if self.banner.isVisible() and "reconnect" in self.banner_label.text().lower():
+            self.banner.hide()
+        timings = info["timings"]
+        stages = " ".join(
+            f"{k} {timings[k]:.1f}" for k in ("segment", "refine", "blur", "blend") if k in timings
+        )
+        self.fps_label.setText(f"{info['fps']:.1f} fps · {stages} ms · dropped {info['dropped']}")
+        if self._virtual_camera is None and self.virtual_camera_box.isChecked():
+            self._open_virtual_camera(*info["size"])
+
+    def _show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        lowered = message.lower()
+        if "retrying" in lowered or "stopped delivering" in lowered:
+            self.banner_label.setText(message)
+            self.demo_button.hide()
+            self.banner.show()
+        elif "reconnected" in lowered:
+            self.banner_label.setText(message)
+            QTimer.singleShot(2000, self.banner.hide)
+
+    def _show_problem(self, title: str, text: str) -> None:
+        """A non-blocking dialog (the app keeps running behind it)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_dialog = box
+        self.statusBar().showMessage(text, 8000)
+
+    def snapshot(self) -> Path | None:
+        frame = self._bridge.last_frame()
+        if frame is None:
+            self._show_status("No frame yet to save.")
+            return None
+        self._snapshot_dir.mkdir(parents=True, exist_ok=True)
+        path = self._snapshot_dir / time.strftime("softfocus-%Y%m%d-%H%M%S.png")
+        counter = 1
+        while path.exists():
+            path = path.with_name(f"{path.stem.split('_')[0]}_{counter}.png")
+            counter += 1
+        cv2.imwrite(str(path), frame)
+        self._show_status(f"Saved {path}")
+        return path
+
+    # ----- virtual camera ---------------------------------------------------------------
+    def _virtual_camera_toggled(self, checked: bool) -> None:
+        if not checked:
+            self._close_virtual_camera()
+            self.virtual_camera_hint.setText("")
+        elif self.last_info:
+            self._open_virtual_camera(*self.last_info["size"])
+        self.apply_settings(replace(self.settings, virtual_camera=checked))
+
+    def _open_virtual_camera(self, width: int, height: int) -> None:
+        fps = 30.0
+        try:
+            name, camera = self._registry.open(width, height, fps)
+        except VirtualCameraError as error:
+            self.virtual_camera_box.blockSignals(True)
+            self.virtual_camera_box.setChecked(False)
+            self.virtual_camera_box.blockSignals(False)
+            self.virtual_camera_hint.setText(str(error))
+            self._show_status(str(error))
+            return
+        self._virtual_camera = camera
+        self._bridge.set_virtual_camera(camera)
+        self.virtual_camera_hint.setText(f"Sending to {getattr(camera, 'device', name)}.")
+
+    def _close_virtual_camera(self) -> None:
+        camera, self._virtual_camera = self._virtual_camera, None
+        self._bridge.set_virtual_camera(None)
+        if camera is not None:
+            try:
+                camera.close()
+            except Exception as error:
+                self._show_status(f"Virtual camera closed with an error: {error}")
+
+    # ----- shutdown ---------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        self.stop_session()
+        self._close_virtual_camera()
+        self.save_settings()
+        super().closeEvent(event)

@@ -1,0 +1,73 @@
+import json
+
+from app.settings import PipelineSettings
+from app.settings_store import AppSettings, SettingsStore
+
+
+def test_settings_round_trip(tmp_path):
+    store = SettingsStore(tmp_path / "settings.json")
+    settings = AppSettings(
+        pipeline=PipelineSettings(
+            effect="replace", kernel_size_px=51, mirror=True, backdrop_path="builtin:ocean"
+        ),
+        camera="1",
+        resolution="640x480",
+        model_path="/models/pets.onnx",
+        user_backdrops=("/tmp/a.png",),
+        window_geometry="AAAA",
+        virtual_camera=True,
+    )
+    store.save(settings)
+    loaded = store.load()
+    assert loaded.notice is None
+    assert loaded.settings == settings
+
+
+def test_missing_file_gives_defaults_silently(tmp_path):
+    loaded = SettingsStore(tmp_path / "none.json").load()
+    assert loaded.settings == AppSettings() and loaded.notice is None
+
+
+def test_corrupt_file_falls_back_with_a_notice_and_is_kept_aside(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text("{not json")
+    loaded = SettingsStore(path).load()
+    assert loaded.settings == AppSettings()
+    assert "could not be read" in loaded.notice
+    assert (tmp_path / "settings.json.bad").read_text() == "{not json"
+
+
+def test_old_or_future_version_falls_back(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 99, "settings": {}}))
+    loaded = SettingsStore(path).load()
+    assert loaded.settings == AppSettings() and "version 99" in loaded.notice
+
+
+def test_bad_values_are_clamped_not_fatal(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "settings": {
+                    "pipeline": {"kernel_size_px": 1000, "effect": "laser", "unknown": 1},
+                    "user_backdrops": "not a list",
+                    "camera": 3,
+                    "extra": True,
+                },
+            }
+        )
+    )
+    loaded = SettingsStore(path).load()
+    assert loaded.notice is None
+    assert loaded.settings.pipeline.kernel_size_px == 151
+    assert loaded.settings.pipeline.effect == "blur"
+    assert loaded.settings.user_backdrops == () and loaded.settings.camera == "3"
+
+
+def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path):
+    store = SettingsStore(tmp_path / "deep" / "settings.json")
+    store.save(AppSettings())
+    store.save(AppSettings(camera="2"))
+    assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["settings.json"]
