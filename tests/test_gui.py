@@ -268,3 +268,16 @@ def test_closing_stops_every_thread_quickly(qtbot, make_window):
     window.close()
     assert time.monotonic() - start < 1.5
     assert not [t for t in threading.enumerate() if t.name.startswith("softfocus-")]
+
+
+def test_qt_binding_does_not_leak_references_on_emit(qtbot):
+    """PySide6 6.12.0 decremented True's refcount on every emit, crashing long sessions."""
+    import sys
+
+    from app.ui.bridge import SessionBridge
+
+    bridge = SessionBridge()
+    before = sys.getrefcount(True)
+    for _ in range(200):
+        bridge.status.emit("tick")
+    assert sys.getrefcount(True) >= before - 5
