@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
+from app.letterbox import letterbox, unbox
 from app.preprocess import equalize_luminance
 from model.contract import (
     METADATA_KEY,
@@ -95,16 +96,20 @@ class Segmenter:
         return self.contract.input_width, self.contract.input_height
 
     def process_lowres(self, frame_bgr: np.ndarray) -> np.ndarray:
-        """Alpha in [0, 1], float32, at the model's input resolution."""
+        """Alpha in [0, 1], float32, at the model's resolution and the frame's aspect ratio.
+
+        Frames of another shape than the model are letterboxed, not squashed (app.letterbox).
+        """
         _check_frame(frame_bgr)
-        cv2.resize(frame_bgr, self.input_size, dst=self._resized, interpolation=cv2.INTER_AREA)
+        _, box = letterbox(frame_bgr, *self.input_size, dst=self._resized)
         cv2.cvtColor(self._resized, cv2.COLOR_BGR2RGB, dst=self._rgb)
         np.multiply(self._rgb, np.float32(1.0 / 255.0), out=self._input[0], casting="unsafe")
         if self.contract.equalize_luminance:
             self._input[0] = equalize_luminance(self._input[0])
         output = self._session.run(None, {self._input_name: self._input})[0][0]
         alpha = output[..., 0] if self._weights is None else output @ self._weights
-        return np.clip(alpha, 0.0, 1.0, out=np.ascontiguousarray(alpha, dtype=np.float32))
+        alpha = np.ascontiguousarray(unbox(alpha, box), dtype=np.float32)
+        return np.clip(alpha, 0.0, 1.0, out=alpha)
 
     def process(self, frame_bgr: np.ndarray) -> np.ndarray:
         """Alpha in [0, 1], float32, H×W of the frame."""

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+FULL_BODY_SHARE = 0.4  # of standing cut-outs, how many stay whole (feet in view)
+
 
 @dataclass(frozen=True)
 class Cutout:
@@ -47,16 +49,21 @@ def _fill_background(background: np.ndarray, width: int, height: int, rng) -> np
 def frame_person(cutout: Cutout, width: int, height: int, rng) -> tuple[np.ndarray, np.ndarray]:
     """Place the person webcam-style: head near the top, body leaving the frame's bottom."""
     bgr, alpha = cutout.bgr, cutout.alpha
-    if cutout.full_body:
-        # Webcams see head to waist: keep the top 30-65% of a standing body.
+    whole_body = cutout.full_body and rng.random() < FULL_BODY_SHARE
+    if cutout.full_body and not whole_body:
+        # Webcams mostly see head to waist: keep the top 30-65% of a standing body.
         keep = int(alpha.shape[0] * rng.uniform(0.3, 0.65))
         bgr, alpha = bgr[:keep], alpha[:keep]
     if rng.random() < 0.5:
         bgr, alpha = bgr[:, ::-1], alpha[:, ::-1]
-    head_y = height * rng.uniform(0.02, 0.35)
-    # The cut-out's bottom edge must leave the frame, or the person would float, cut straight.
-    min_scale = (height - head_y) / alpha.shape[0]
-    scale = min_scale * rng.uniform(1.0, 1.6)
+    if whole_body:  # someone standing back from the camera: feet inside the frame
+        scale = height * rng.uniform(0.5, 0.95) / alpha.shape[0]
+        head_y = (height - alpha.shape[0] * scale) * rng.uniform(0.1, 0.9)
+    else:
+        head_y = height * rng.uniform(0.02, 0.35)
+        # The cut-out's bottom edge must leave the frame, or the person would float.
+        min_scale = (height - head_y) / alpha.shape[0]
+        scale = min_scale * rng.uniform(1.0, 1.6)
     new_w, new_h = max(2, int(alpha.shape[1] * scale)), max(2, int(alpha.shape[0] * scale))
     bgr = cv2.resize(bgr, (new_w, new_h), interpolation=cv2.INTER_AREA)
     alpha = cv2.resize(alpha, (new_w, new_h), interpolation=cv2.INTER_AREA)
@@ -145,3 +152,15 @@ def webcam_crop(image: np.ndarray, alpha: np.ndarray, width: int, height: int, r
     if rng.random() < 0.5:
         frame, label = frame[:, ::-1].copy(), label[:, ::-1].copy()
     return webcam_degrade(frame, rng), label
+
+
+def letterboxed(frame: np.ndarray, alpha: np.ndarray, width: int, height: int):
+    """A frame of another shape fitted as the app fits it (app.letterbox), label alike."""
+    from app.letterbox import letterbox
+
+    canvas, _ = letterbox(frame, width, height)
+    label, _ = letterbox(alpha, width, height)
+    return canvas, label
+
+
+NARROW_ASPECTS = (9 / 16, 2 / 3, 3 / 4, 1.0, 4 / 3)

@@ -26,7 +26,15 @@ import numpy as np
 
 from training.labels import alpha_to_trimap
 from training.people import backgrounds as bg
-from training.people.composite import Cutout, composite, crop_to_alpha, webcam_crop
+from training.people.composite import (
+    NARROW_ASPECTS,
+    Cutout,
+    composite,
+    crop_to_alpha,
+    letterboxed,
+    webcam_crop,
+    webcam_degrade,
+)
 from training.people.cutout import cut_out, find_tiles, refine_with_grabcut
 from training.people.sources import (
     HELDOUT_PEOPLE,
@@ -39,7 +47,8 @@ from training.people.sources import (
 from training.people.teacher import Teacher
 
 TRAIN_SIZE = (448, 256)  # twice the realtime model's 224×128, room for crop augmentation
-EVAL_SIZE = (640, 360)  # the boundary F tolerance is defined at 640 px width
+EVAL_SIZE = (640, 360)
+LETTERBOX_SHARE = 0.25  # the boundary F tolerance is defined at 640 px width
 
 
 def _write(path: Path, image: np.ndarray, quality: int = 95) -> None:
@@ -187,6 +196,12 @@ def main(argv: list[str] | None = None) -> int:
             frame = bg.procedural(rng, width, height) if rng.random() < 0.3 else frame
             alpha = np.zeros_like(alpha)
             frame = cv2.resize(background, (width, height))
+        elif rng.random() < LETTERBOX_SHARE:
+            # Portrait, square and 4:3 frames, fitted the way the app fits them.
+            cutout = train_cutouts[int(rng.integers(len(train_cutouts)))]
+            aspect = NARROW_ASPECTS[int(rng.integers(len(NARROW_ASPECTS)))]
+            frame, alpha = composite(cutout, background, int(height * aspect), height, rng)
+            frame, alpha = letterboxed(frame, alpha, width, height)
         else:
             cutout = train_cutouts[int(rng.integers(len(train_cutouts)))]
             frame, alpha = composite(cutout, background, width, height, rng)
@@ -195,6 +210,14 @@ def main(argv: list[str] | None = None) -> int:
         for j in range(args.room_crops):
             frame, alpha = webcam_crop(photo, teacher_alpha, width, height, rng)
             write_pairs(train, f"room_{item.key}_{j:02d}", frame, alpha)
+        for j in range(args.room_crops // 3):  # the whole portrait photo, letterboxed
+            keep = rng.uniform(0.75, 1.0)
+            top = int(rng.uniform(0, 1 - keep) * photo.shape[0])
+            rows = slice(top, top + int(keep * photo.shape[0]))
+            frame, alpha = letterboxed(
+                webcam_degrade(photo[rows], rng), teacher_alpha[rows], width, height
+            )
+            write_pairs(train, f"roomfull_{item.key}_{j:02d}", frame, alpha)
 
     heldout = out / "heldout"
     eval_rng = np.random.default_rng(args.seed + 1)
@@ -235,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         "train_backgrounds": len(pools["train"]),
         "heldout_backgrounds": len(pools["heldout"]),
         "train_composites": args.composites,
-        "train_room_crops": args.room_crops * len(train_rooms),
+        "train_room_crops": (args.room_crops + args.room_crops // 3) * len(train_rooms),
         "heldout_composites": args.heldout_composites,
         "heldout_photos": len(review),
         "flicker_frames": args.flicker_frames,
