@@ -35,7 +35,7 @@ def test_held_out_person_gets_a_sensible_mask(shot):
     image = held_out_photo(shot)
     # Webcam-like framing: a 16:9 crop of the upper part of the photo.
     height = int(image.shape[1] * 9 / 16)
-    frame = cv2.resize(image[: height], (640, 360), interpolation=cv2.INTER_AREA)
+    frame = cv2.resize(image[:height], (640, 360), interpolation=cv2.INTER_AREA)
     with Segmenter(DEFAULT_MODEL_PATH) as segmenter:
         alpha = segmenter.process(frame)
     assert alpha.shape == (360, 640)

@@ -74,12 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fit(args) -> int:
-    from training.augment import AugmentConfig
-    from training.train import FitOptions, fit
-
-    config = get_preset(args.preset)
-    dataset = load_dataset(
+def _load_dataset(args):
+    return load_dataset(
         args.oxford,
         args.masks,
         args.validation_split,
@@ -88,6 +84,14 @@ def _fit(args) -> int:
         args.mask_kind,
         args.limit,
     )
+
+
+def _fit(args) -> int:
+    from training.augment import AugmentConfig
+    from training.train import FitOptions, fit
+
+    config = get_preset(args.preset)
+    dataset = _load_dataset(args)
     options = FitOptions(
         run_dir=args.run_dir,
         epochs=args.epochs or config.epochs,
@@ -116,15 +120,7 @@ def _fit(args) -> int:
 def _evaluate(args) -> int:
     from training.evaluate import evaluate_model, format_table
 
-    dataset = load_dataset(
-        args.oxford,
-        args.masks,
-        args.validation_split,
-        args.seed,
-        args.binary,
-        args.mask_kind,
-        args.limit,
-    )
+    dataset = _load_dataset(args)
     samples = {
         "validation": dataset.validation,
         "test": dataset.test or dataset.validation,

@@ -7,12 +7,13 @@ control builds a new one, and the worker reads the pipeline part once per frame.
 from __future__ import annotations
 
 import collections
+import contextlib
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._save_timer.timeout.connect(self.save_settings)
         self._build()
         self._load_model(self.settings.model_path, initial=True)
+        self._fill_backdrops()
         self._sync_controls()
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
@@ -208,22 +210,24 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(key), self, activated=action)
 
     def _fill_backdrops(self) -> None:
-        self.backdrop_list.blockSignals(True)
-        self.backdrop_list.clear()
-        for name in BUILTIN_BACKDROPS:
-            icon = QIcon(QPixmap.fromImage(to_qimage(render_builtin(name, 160, 90))))
-            item = QListWidgetItem(icon, name)
-            item.setData(Qt.ItemDataRole.UserRole, f"{BUILTIN_PREFIX}{name}")
-            self.backdrop_list.addItem(item)
-        for path in self.settings.user_backdrops:
-            try:
-                image = cv2.resize(load_backdrop(path), (160, 90))
-            except SoftfocusError:
-                continue  # a remembered file that went away is quietly skipped
-            item = QListWidgetItem(QIcon(QPixmap.fromImage(to_qimage(image))), Path(path).name)
-            item.setData(Qt.ItemDataRole.UserRole, path)
-            self.backdrop_list.addItem(item)
-        self.backdrop_list.blockSignals(False)
+        with QSignalBlocker(self.backdrop_list):
+            self.backdrop_list.clear()
+            for name in BUILTIN_BACKDROPS:
+                self._add_backdrop_item(
+                    render_builtin(name, 160, 90), name, f"{BUILTIN_PREFIX}{name}"
+                )
+            for path in self.settings.user_backdrops:
+                try:
+                    image = load_backdrop(path)
+                except SoftfocusError:
+                    continue  # a remembered file that went away is quietly skipped
+                self._add_backdrop_item(cv2.resize(image, (160, 90)), Path(path).name, path)
+        self._select_backdrop(self.settings.pipeline.backdrop_path)
+
+    def _add_backdrop_item(self, thumbnail, label: str, key: str) -> None:
+        item = QListWidgetItem(QIcon(QPixmap.fromImage(to_qimage(thumbnail))), label)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.backdrop_list.addItem(item)
 
     def _fill_cameras(self) -> None:
         self.camera_box.clear()
@@ -247,52 +251,36 @@ class MainWindow(QMainWindow):
     def _sync_controls(self) -> None:
         """Show the current settings in the widgets without triggering their handlers."""
         pipeline = self.settings.pipeline
-        for widget in (
+        widgets = (
             self.effect_box,
             self.kernel_slider,
             self.mirror_box,
             self.resolution_box,
             self.model_box,
             self.camera_box,
-        ):
-            widget.blockSignals(True)
-        self.effect_box.setCurrentIndex(
-            max(
-                0,
-                [e for _, e in EFFECT_LABELS].index(pipeline.effect)
-                if pipeline.effect in [e for _, e in EFFECT_LABELS]
-                else 1,
-            )
         )
-        self.kernel_slider.setValue((pipeline.kernel_size_px - 1) // 2)
-        self.kernel_label.setText(f"{pipeline.kernel_size_px} px")
-        self.mirror_box.setChecked(pipeline.mirror)
-        if self.settings.resolution in RESOLUTIONS:
-            self.resolution_box.setCurrentText(self.settings.resolution)
-        self._fill_models()
-        self.model_box.setCurrentIndex(1 if self.settings.model_path else 0)
-        self._fill_cameras()
-        source = self._source_override or self.settings.camera
-        index = self.camera_box.findData(source)
-        self.camera_box.setCurrentIndex(max(0, index))
-        for widget in (
-            self.effect_box,
-            self.kernel_slider,
-            self.mirror_box,
-            self.resolution_box,
-            self.model_box,
-            self.camera_box,
-        ):
-            widget.blockSignals(False)
-        self._fill_backdrops()
+        with contextlib.ExitStack() as blocked:
+            for widget in widgets:
+                blocked.enter_context(QSignalBlocker(widget))
+            index = self.effect_box.findData(pipeline.effect)
+            self.effect_box.setCurrentIndex(index if index >= 0 else 1)  # 'mask': show Blur
+            self.kernel_slider.setValue((pipeline.kernel_size_px - 1) // 2)
+            self.kernel_label.setText(f"{pipeline.kernel_size_px} px")
+            self.mirror_box.setChecked(pipeline.mirror)
+            if self.settings.resolution in RESOLUTIONS:
+                self.resolution_box.setCurrentText(self.settings.resolution)
+            self._fill_models()
+            self.model_box.setCurrentIndex(1 if self.settings.model_path else 0)
+            self._fill_cameras()
+            source = self._source_override or self.settings.camera
+            self.camera_box.setCurrentIndex(max(0, self.camera_box.findData(source)))
         self._select_backdrop(pipeline.backdrop_path)
 
     def _select_backdrop(self, key: str | None) -> None:
-        self.backdrop_list.blockSignals(True)
-        for row in range(self.backdrop_list.count()):
-            if self.backdrop_list.item(row).data(Qt.ItemDataRole.UserRole) == key:
-                self.backdrop_list.setCurrentRow(row)
-        self.backdrop_list.blockSignals(False)
+        with QSignalBlocker(self.backdrop_list):
+            for row in range(self.backdrop_list.count()):
+                if self.backdrop_list.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                    self.backdrop_list.setCurrentRow(row)
 
     # ----- settings ---------------------------------------------------------------------
     def apply_settings(self, settings: AppSettings) -> None:
@@ -331,9 +319,8 @@ class MainWindow(QMainWindow):
             self._select_backdrop(self.settings.pipeline.backdrop_path)
             return
         self.apply_settings(self.settings.with_pipeline(backdrop_path=key, effect="replace"))
-        self.effect_box.blockSignals(True)
-        self.effect_box.setCurrentIndex(2)
-        self.effect_box.blockSignals(False)
+        with QSignalBlocker(self.effect_box):
+            self.effect_box.setCurrentIndex(self.effect_box.findData("replace"))
 
     def add_backdrop(self, path: str) -> bool:
         """Add a user image to the gallery (remembered) and use it; False if it is unusable."""
@@ -346,8 +333,8 @@ class MainWindow(QMainWindow):
             self.settings = replace(
                 self.settings, user_backdrops=(*self.settings.user_backdrops, path)
             )
-        self._fill_backdrops()
         self.apply_settings(self.settings.with_pipeline(backdrop_path=path, effect="replace"))
+        self._fill_backdrops()
         self._sync_controls()
         return True
 
@@ -549,9 +536,8 @@ class MainWindow(QMainWindow):
         try:
             name, camera = self._registry.open(width, height, fps)
         except VirtualCameraError as error:
-            self.virtual_camera_box.blockSignals(True)
-            self.virtual_camera_box.setChecked(False)
-            self.virtual_camera_box.blockSignals(False)
+            with QSignalBlocker(self.virtual_camera_box):
+                self.virtual_camera_box.setChecked(False)
             self.virtual_camera_hint.setText(str(error))
             self._show_status(str(error))
             return
