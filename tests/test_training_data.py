@@ -111,3 +111,18 @@ def test_augmentation_moves_image_and_mask_together(tmp_path):
         )
         red, fg = out_image.numpy()[..., 0], out_alpha.numpy()[..., 0]
         assert np.abs(red - fg).max() < 1e-4
+
+
+def test_oxford_through_tfds_without_it_says_how_to_get_the_data(tmp_path, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_tfds(name, *args, **kwargs):
+        if name == "tensorflow_datasets":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tfds)
+    with pytest.raises(DatasetError, match=r"tensorflow-datasets is not installed.*--oxford DIR"):
+        load_dataset(oxford=f"tfds:{tmp_path / 'pets'}")

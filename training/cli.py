@@ -21,7 +21,11 @@ EXIT_USAGE = 2
 
 def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--oxford", help="Oxford-IIIT Pet folder (official layout)")
+    source.add_argument(
+        "--oxford",
+        help="Oxford-IIIT Pet folder (official layout), or "
+        "'tfds[:DIR]' to fetch it with tensorflow-datasets (needs a network)",
+    )
     source.add_argument("--masks", help="folder with images/ and masks/ matched by stem")
     parser.add_argument(
         "--binary",
@@ -64,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("model", type=Path)
     _add_data_arguments(evaluate)
     evaluate.add_argument("--split", default="validation", choices=["validation", "test", "all"])
-    evaluate.add_argument("--json", type=Path, help="write the scores here too")
+    evaluate.add_argument(
+        "--json", type=Path, help="where to save the scores (default: MODEL.eval-SPLIT.json)"
+    )
 
     export = sub.add_parser("export", help="export a run's model.keras to ONNX")
     export.add_argument("model", type=Path, help="a run folder's model.keras")
@@ -128,8 +134,9 @@ def _evaluate(args) -> int:
     }[args.split]
     scores = evaluate_model(args.model, samples, dataset.border_is_foreground)
     print(format_table(scores))
-    if args.json:
-        args.json.write_text(json.dumps(scores, indent=2))
+    target = args.json or args.model.with_name(f"{args.model.stem}.eval-{args.split}.json")
+    target.write_text(json.dumps(scores, indent=2))
+    print(f"scores saved to {target}")
     return 0
 
 

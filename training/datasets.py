@@ -104,6 +104,44 @@ def read_oxford_pets(root: str | os.PathLike, binary: bool = False) -> tuple[lis
     return splits["trainval"], splits["test"]
 
 
+def materialize_tfds_oxford(root: str | os.PathLike) -> Path:
+    """Oxford-IIIT Pet through tensorflow-datasets (needs a network), written to ``root`` in
+    the official folder layout, so the rest of the code path is the tested one."""
+    root = Path(root)
+    if (root / "annotations" / "test.txt").is_file():
+        return root
+    try:
+        import tensorflow_datasets as tfds
+    except ImportError:
+        raise DatasetError(
+            "tensorflow-datasets is not installed; `pip install tensorflow-datasets`, or "
+            "download images.tar.gz and annotations.tar.gz from "
+            "https://www.robots.ox.ac.uk/~vgg/data/pets/ and pass --oxford DIR."
+        ) from None
+    try:
+        splits = tfds.load("oxford_iiit_pet", split=["train", "test"], data_dir=root / "tfds")
+    except Exception as error:  # no network, or a changed dataset: say so in one line
+        raise DatasetError(
+            f"tensorflow-datasets could not fetch oxford_iiit_pet ({error}). Without a network, "
+            "download the official archives and pass --oxford DIR."
+        ) from None
+    (root / "images").mkdir(parents=True, exist_ok=True)
+    (root / "annotations" / "trimaps").mkdir(parents=True, exist_ok=True)
+    for name, split in zip(("trainval", "test"), splits):
+        lines = []
+        for example in split.as_numpy_iterator():
+            stem = Path(example["file_name"].decode()).stem
+            image = cv2.cvtColor(example["image"], cv2.COLOR_RGB2BGR)
+            cv2.imwrite(str(root / "images" / f"{stem}.jpg"), image)
+            cv2.imwrite(
+                str(root / "annotations" / "trimaps" / f"{stem}.png"),
+                example["segmentation_mask"][..., 0],
+            )
+            lines.append(f"{stem} 0 0 0")
+        (root / "annotations" / f"{name}.txt").write_text("\n".join(lines) + "\n")
+    return root
+
+
 def read_mask_folder(root: str | os.PathLike, mask_kind: str = "auto") -> list[Sample]:
     """Samples of ROOT/images/* paired with ROOT/masks/* by file stem."""
     root = Path(root)
@@ -186,6 +224,9 @@ def load_dataset(
     if bool(oxford) == bool(masks):
         raise DatasetError("Give exactly one dataset: --oxford DIR or --masks DIR.")
     if oxford:
+        if str(oxford).startswith("tfds"):
+            # --oxford tfds[:DIR]: fetch through tensorflow-datasets into DIR (data/oxford-tfds).
+            oxford = materialize_tfds_oxford(str(oxford).partition(":")[2] or "data/oxford-tfds")
         trainval, test = read_oxford_pets(oxford, binary)
         source = f"oxford:{oxford}"
     else:
