@@ -58,6 +58,10 @@ class LatestFrameSlot:
             self._closed = True
             self._condition.notify_all()
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
 
 @dataclass
 class LiveFrame:
@@ -95,6 +99,7 @@ class LiveSession:
         self._slot = LatestFrameSlot()
         self._settings = settings
         self._pipeline = FramePipeline(segmenter)
+        # A mailbox for a model switch: the GUI thread appends, the worker pops (both atomic).
         self._pending_segmenter: list[Segmenter | None] = []
         self._on_frame, self._on_status = on_frame, on_status
         self._on_error, self._on_ended = on_error, on_ended
@@ -173,7 +178,7 @@ class LiveSession:
         while not self._stop.is_set():
             item = self._slot.take(timeout_s=0.1)
             if item is None:
-                if self._slot._closed:
+                if self._slot.closed:
                     break
                 continue
             if self._pending_segmenter:

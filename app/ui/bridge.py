@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
@@ -18,9 +17,11 @@ from app.live import LiveFrame
 
 
 def to_qimage(frame_bgr: np.ndarray) -> QImage:
-    rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
-    height, width = rgb.shape[:2]
-    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+    """A QImage that owns a copy of the pixels (Qt reads BGR directly: no conversion pass)."""
+    frame_bgr = np.ascontiguousarray(frame_bgr)
+    height, width = frame_bgr.shape[:2]
+    view = QImage(frame_bgr.data, width, height, 3 * width, QImage.Format.Format_BGR888)
+    return view.copy()
 
 
 class SessionBridge(QObject):
