@@ -124,17 +124,21 @@ def test_a_failing_source_is_reported_and_reopened(tiny_model):
 
 def test_a_frame_that_fails_is_reported_and_the_loop_goes_on(tiny_model):
     errors, received = [], []
-    frames = [np.zeros((1, 1, 3), np.uint8)] + [person_frame(96, 64)[0]] * 10_000
+    # Bad frames for ~0.3 s, so latest-frame-wins cannot skip past all of them.
+    frames = [np.zeros((1, 1, 3), np.uint8)] * 30 + [person_frame(96, 64)[0]] * 10_000
     session = LiveSession(
-        lambda: ListSource(frames, delay_s=0.002),
+        lambda: ListSource(frames, delay_s=0.01),
         Segmenter(tiny_model),
         PipelineSettings(),
         received.append,
         on_error=errors.append,
     )
     session.start()
-    assert wait_until(lambda: len(received) > 3 and errors)
-    assert session.stop()
+    try:
+        seen = wait_until(lambda: len(received) > 3 and errors)
+    finally:
+        assert session.stop()
+    assert seen, (len(received), errors[:2], session.frames_processed, session.dropped)
     assert "could not be processed" in errors[0]
 
 
