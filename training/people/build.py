@@ -126,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             args.run_dir / "heldout.json",
         ]
     )
+    if args.force or not Path("assets/demo.mp4").exists():
+        run([python, "-m", "training.people.demo_clip", "--out", "assets/demo.mp4"])
     return 0
 
 
