@@ -22,6 +22,27 @@ def run(command: list, **kwargs) -> None:
     subprocess.run([str(c) for c in command], check=True, cwd=ROOT, **kwargs)
 
 
+def run_logged(command: list, log: Path) -> None:
+    """Run, echoing each line and keeping a copy (the model card reads training time off it)."""
+    print("+", " ".join(str(c) for c in command), flush=True)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        subprocess.Popen(
+            [str(c) for c in command],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as process,
+        log.open("a") as copy,
+    ):
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            copy.write(line)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+
+
 def teacher_python() -> Path:
     """The teacher's own venv: mediapipe pins protobuf<5, which TensorFlow cannot share."""
     python = TEACHER_VENV / "bin" / "python"
@@ -66,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         import shutil
 
         shutil.rmtree(args.run_dir)
-    run(
+    run_logged(
         [
             sys.executable,
             "-m",
@@ -96,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             "person",
             "--cosine",
             "--quiet",
-        ]
+        ],
+        args.run_dir / "train.log",
     )
+
     run(
         [
             sys.executable,
@@ -124,6 +147,38 @@ def main(argv: list[str] | None = None) -> int:
             args.data / "heldout",
             "--json",
             args.run_dir / "heldout.json",
+        ]
+    )
+    bench = subprocess.run(
+        [sys.executable, "benchmarks/pipeline.py", "--model", str(args.output), "--frames", "100"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(
+        (x for x in bench.splitlines() if x.strip().startswith("1280x720") and " 51 |" in x), ""
+    )
+    cells = [c.split() for c in line.split("|")]
+    pipeline = (
+        f"segment {cells[1][0]} ms + refine, blur and blend {cells[2][0]} ms = "
+        f"**{cells[2][1]} ms** a frame"
+        if len(cells) > 2
+        else "see benchmarks/pipeline.py"
+    )
+    run(
+        [
+            sys.executable,
+            "-m",
+            "training.people.model_card",
+            "--run-dir",
+            args.run_dir,
+            "--data",
+            args.data,
+            "--model",
+            args.output,
+            "--pipeline",
+            pipeline,
         ]
     )
     if args.force or not Path("assets/demo.mp4").exists():
