@@ -1,4 +1,5 @@
-"""Mask clean-up, as a named chain: temporal smoothing → soft threshold → feathering.
+"""Mask clean-up, as a named chain: temporal smoothing → edge-aware upsampling → soft
+threshold → feathering.
 
 Smoothing comes first, on the model's raw probabilities: there, flicker is a small wobble
 (0.4 ↔ 0.6) that is easy to tell from motion (0 → 1); after the threshold stretches it, the
@@ -12,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from app.edge_refine import EdgeRefiner
 from app.settings import PipelineSettings
 
 # A pixel whose probability moves by this much or more is taken as real motion and follows
@@ -26,19 +28,29 @@ class MaskRefiner:
         self._previous: np.ndarray | None = None
         self._delta: np.ndarray | None = None
         self._weight: np.ndarray | None = None
+        self._edges = EdgeRefiner()
 
     def reset(self) -> None:
         self._previous = None
 
     def refine(
-        self, alpha: np.ndarray, settings: PipelineSettings, output_width: int | None = None
+        self,
+        alpha: np.ndarray,
+        settings: PipelineSettings,
+        output_width: int | None = None,
+        frame_bgr: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Refined alpha (float32, 0..1, same size as ``alpha``), in a buffer reused next call.
+        """Refined alpha (float32, 0..1), in a buffer reused next call.
 
-        ``output_width`` is the width of the frame the mask will cover, so ``feather_px`` means
-        output pixels whatever the model's resolution.
+        Same size as ``alpha``, unless ``frame_bgr`` is given and ``settings.edge_refine`` is
+        on: then the mask is upsampled along the frame's edges (app.edge_refine) to up to 640
+        pixels wide. ``output_width`` is the width of the frame the mask will cover, so
+        ``feather_px`` means output pixels whatever the mask's resolution.
         """
         alpha = self._smooth(alpha, settings.smoothing)
+        if frame_bgr is not None and settings.edge_refine:
+            alpha = self._edges.apply(alpha, frame_bgr)
+            output_width = output_width or frame_bgr.shape[1]
         alpha = self._threshold(alpha, settings)
         if settings.feather_px > 0:
             scale = alpha.shape[1] / output_width if output_width else 1.0

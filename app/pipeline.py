@@ -73,7 +73,7 @@ class FramePipeline:
             alpha = self.segmenter.process_lowres(frame_bgr)
             t1 = time.perf_counter()
             timings["segment"] = (t1 - start) * 1000
-            alpha = self.refiner.refine(alpha, settings, output_width=width)
+            alpha = self.refiner.refine(alpha, settings, output_width=width, frame_bgr=frame_bgr)
             timings["refine"] = (time.perf_counter() - t1) * 1000
         t2 = time.perf_counter()
         if self.segmenter is None and settings.effect != "none":

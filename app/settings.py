@@ -34,7 +34,8 @@ class PipelineSettings:
     ``smoothing`` is how much of the previous mask survives a frame where nothing moved
     (0 = off); ``feather_px`` is the edge softening in output pixels (0 = off); ``mask_low`` and
     ``mask_high`` are the soft threshold: probabilities below ``mask_low`` become background,
-    above ``mask_high`` foreground, linear in between.
+    above ``mask_high`` foreground, linear in between. ``edge_refine`` snaps the mask's edges
+    to the frame's (a guided filter) as it is upsampled.
     """
 
     effect: str = "blur"
@@ -45,6 +46,7 @@ class PipelineSettings:
     feather_px: float = 2.0
     mask_low: float = 0.3
     mask_high: float = 0.7
+    edge_refine: bool = True
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -53,6 +55,7 @@ class PipelineSettings:
         set_(self, "kernel_size_px", clamp_kernel_size(self.kernel_size_px))
         set_(self, "backdrop_path", str(self.backdrop_path) if self.backdrop_path else None)
         set_(self, "mirror", bool(self.mirror))
+        set_(self, "edge_refine", bool(self.edge_refine))
         set_(self, "smoothing", _clamp_float(self.smoothing, 0.0, 0.95, 0.6))
         set_(self, "feather_px", _clamp_float(self.feather_px, 0.0, 50.0, 2.0))
         low = _clamp_float(self.mask_low, 0.0, 0.99, 0.3)

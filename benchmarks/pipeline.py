@@ -104,7 +104,7 @@ def run(model_path: Path | None, frames_per_case: int, threads: int) -> list[flo
                 else:
                     alpha = lowres[i % len(frames)].copy()
                 t1 = time.perf_counter()
-                alpha = refiner.refine(alpha, settings, output_width=width)
+                alpha = refiner.refine(alpha, settings, output_width=width, frame_bgr=frame)
                 t2 = time.perf_counter()
                 timings: dict[str, float] = {}
                 compositor.compose(frame, alpha, settings, timings)

@@ -30,6 +30,20 @@ from training.people.teacher import Teacher
 TOLERANCE_PX_AT_640 = 3.0
 
 
+class AppMask:
+    """The mask the app composites with: model, then edge-aware upsampling (no smoothing
+    across independent images, no threshold: metrics threshold at 0.5 themselves)."""
+
+    def __init__(self, segmenter: Segmenter) -> None:
+        self.segmenter = segmenter
+        self.settings = PipelineSettings(smoothing=0.0, feather_px=0.0, mask_low=0.0, mask_high=1.0)
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        alpha = self.segmenter.process_lowres(frame)
+        alpha = MaskRefiner().refine(alpha, self.settings, frame_bgr=frame)
+        return cv2.resize(alpha, (frame.shape[1], frame.shape[0]))
+
+
 def load_pairs(folder: Path):
     for image_path in sorted((folder / "images").glob("*.jpg")):
         mask = cv2.imread(str(folder / "masks" / f"{image_path.stem}.png"), cv2.IMREAD_GRAYSCALE)
@@ -61,7 +75,18 @@ def score_flicker(folder: Path, methods: dict) -> dict:
     for name, method in methods.items():
         raw = [method(frame) for frame in frames]
         refiner = MaskRefiner()
-        smoothed = [refiner.refine(a.copy(), settings, output_width=a.shape[1]).copy() for a in raw]
+        if isinstance(method, AppMask):  # exactly the app: smoothing at the model's resolution
+            smoothed = [
+                cv2.resize(
+                    refiner.refine(method.segmenter.process_lowres(f), settings, frame_bgr=f),
+                    (f.shape[1], f.shape[0]),
+                )
+                for f in frames
+            ]
+        else:  # the same chain on the teacher's full-size mask
+            smoothed = [
+                refiner.refine(a.copy(), settings, output_width=a.shape[1]).copy() for a in raw
+            ]
         results[name] = {"raw": flicker(raw), "app_smoothing": flicker(smoothed)}
     return results
 
@@ -86,6 +111,7 @@ def time_methods(frames: list[np.ndarray], segmenter: Segmenter, teachers: dict)
     timings = {
         "softfocus_model_only": median_ms(lambda _: session.run(None, {input_name: model_input})),
         "softfocus_segmenter": median_ms(segmenter.process),
+        "softfocus_with_edges": median_ms(AppMask(segmenter)),
     }
     for name, teacher in teachers.items():
         timings[name] = median_ms(teacher.process)
@@ -101,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     segmenter = Segmenter(args.model, num_threads=args.threads)
     teachers = {"mediapipe_general": Teacher(0), "mediapipe_landscape": Teacher(1)}
-    methods = {"softfocus": segmenter.process}
+    methods = {"softfocus": AppMask(segmenter)}
     methods.update({name: teacher.process for name, teacher in teachers.items()})
     report = {
         "model": str(args.model),
@@ -135,7 +161,8 @@ def format_report(report: dict) -> str:
     lines.append(
         f"time per {timing['frame_size']} frame (median ms): model alone "
         f"{timing['softfocus_model_only']:.2f}, Segmenter.process "
-        f"{timing['softfocus_segmenter']:.2f}, MediaPipe general "
+        f"{timing['softfocus_segmenter']:.2f}, with edge refinement "
+        f"{timing['softfocus_with_edges']:.2f}, MediaPipe general "
         f"{timing['mediapipe_general']:.2f}, landscape {timing['mediapipe_landscape']:.2f}; "
         f"MediaPipe general / Softfocus model = "
         f"{timing['mediapipe_general'] / timing['softfocus_model_only']:.1f}x"

@@ -1,0 +1,42 @@
+import cv2
+import numpy as np
+
+from app.edge_refine import EdgeRefiner
+from app.mask_refine import MaskRefiner
+from app.settings import PipelineSettings
+
+
+def edge_frame(width=640, height=360, edge_x=300):
+    frame = np.full((height, width, 3), 40, np.uint8)
+    frame[:, :edge_x] = 210  # the 'person' is bright, left of the edge
+    return frame
+
+
+def transition_width(row: np.ndarray) -> int:
+    """Pixels inside the app's soft-threshold band (0.3..0.7): the visible edge's width."""
+    return int(np.sum((row > 0.3) & (row < 0.7)))
+
+
+def test_guided_upsampling_snaps_the_mask_to_the_frames_edge():
+    frame = edge_frame()
+    coarse = np.zeros((36, 64), np.float32)
+    coarse[:, :30] = 1.0  # the model's mask: edge near x = 300 at full width, but blurred
+    coarse = cv2.GaussianBlur(coarse, (0, 0), 1.5)
+    plain = cv2.resize(coarse, (640, 360))
+    refined = EdgeRefiner().apply(coarse, frame)
+    assert refined.shape == (360, 640)
+    row = refined[180]
+    assert transition_width(row) < 0.3 * transition_width(plain[180])
+    crossing = int(np.argmax(row < 0.5))
+    assert abs(crossing - 300) <= 3
+
+
+def test_edge_refinement_is_part_of_the_refine_chain_and_can_be_turned_off():
+    frame = edge_frame()
+    coarse = np.zeros((36, 64), np.float32)
+    coarse[:, :30] = 1.0
+    on = MaskRefiner().refine(coarse.copy(), PipelineSettings(smoothing=0), frame_bgr=frame)
+    off = MaskRefiner().refine(
+        coarse.copy(), PipelineSettings(smoothing=0, edge_refine=False), frame_bgr=frame
+    )
+    assert on.shape == (360, 640) and off.shape == (36, 64)
