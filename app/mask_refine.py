@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from app.buffers import reuse_buffer
 from app.edge_refine import EdgeRefiner
 from app.settings import PipelineSettings
 
@@ -29,6 +30,7 @@ class MaskRefiner:
         self._delta: np.ndarray | None = None
         self._weight: np.ndarray | None = None
         self._edges = EdgeRefiner()
+        self._thresholded: np.ndarray | None = None
 
     def reset(self) -> None:
         self._previous = None
@@ -56,13 +58,17 @@ class MaskRefiner:
             scale = alpha.shape[1] / output_width if output_width else 1.0
             sigma = settings.feather_px * scale
             if sigma >= 0.2:
-                cv2.GaussianBlur(alpha, (0, 0), sigmaX=sigma, dst=alpha)
+                # Two sigmas either side are plenty for a feather, and half the default taps.
+                size = 2 * int(np.ceil(2 * sigma)) + 1
+                cv2.GaussianBlur(alpha, (size, size), sigmaX=sigma, dst=alpha)
         return alpha
 
-    @staticmethod
-    def _threshold(alpha: np.ndarray, settings: PipelineSettings) -> np.ndarray:
-        scale = 1.0 / (settings.mask_high - settings.mask_low)
-        out = (alpha - np.float32(settings.mask_low)) * np.float32(scale)
+    def _threshold(self, alpha: np.ndarray, settings: PipelineSettings) -> np.ndarray:
+        """Into a buffer of the refiner's own: ``alpha`` may be the smoother's memory."""
+        self._thresholded = reuse_buffer(self._thresholded, alpha.shape, np.float32)
+        out = self._thresholded
+        np.subtract(alpha, np.float32(settings.mask_low), out=out)
+        out *= np.float32(1.0 / (settings.mask_high - settings.mask_low))
         return np.clip(out, 0.0, 1.0, out=out)
 
     def _smooth(self, alpha: np.ndarray, smoothing: float) -> np.ndarray:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication
 from app.paths import DEFAULT_MODEL_PATH, DEMO_CLIP_PATH
 from app.settings_store import SettingsStore
 from app.ui.main_window import MainWindow
+from app.ui.qt_environment import prepare_qt_environment
 
 
 def make_source(path: Path, seconds: float = 10.0) -> Path:
@@ -57,6 +58,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--kernel", type=int, default=51)
     args = parser.parse_args()
+    prepare_qt_environment()
     workdir = Path(tempfile.mkdtemp(prefix="softfocus-bench-"))
     source = make_source(workdir / "source.avi")
     app = QApplication([])

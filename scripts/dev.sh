@@ -34,11 +34,15 @@ check_python() {
 }
 
 check_qt_libraries() {
-    # The PySide6 wheels bundle Qt but not these system libraries.
+    # The PySide6 wheels bundle Qt but not these system libraries (the xcb ones: a real window).
     missing=""
     for pair in libEGL.so.1:libegl1 libGL.so.1:libgl1 libxkbcommon.so.0:libxkbcommon0 \
                 libfontconfig.so.1:libfontconfig1 libdbus-1.so.3:libdbus-1-3 \
-                libglib-2.0.so.0:libglib2.0-0; do
+                libglib-2.0.so.0:libglib2.0-0 libxcb-cursor.so.0:libxcb-cursor0 \
+                libxkbcommon-x11.so.0:libxkbcommon-x11-0 libxcb-icccm.so.4:libxcb-icccm4 \
+                libxcb-image.so.0:libxcb-image0 libxcb-keysyms.so.1:libxcb-keysyms1 \
+                libxcb-randr.so.0:libxcb-randr0 libxcb-render-util.so.0:libxcb-render-util0 \
+                libxcb-shape.so.0:libxcb-shape0 libxcb-xkb.so.1:libxcb-xkb1; do
         lib=${pair%%:*}; pkg=${pair#*:}
         ldconfig -p 2>/dev/null | grep -q "$lib" || missing="$missing $pkg"
     done

@@ -17,10 +17,12 @@ from PySide6.QtWidgets import QApplication
 from app.paths import DEMO_CLIP_PATH
 from app.settings_store import SettingsStore
 from app.ui.main_window import MainWindow
+from app.ui.qt_environment import prepare_qt_environment
 
 
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "assets/screenshot.png")
+    prepare_qt_environment()
     app = QApplication([])
     settings = Path(tempfile.mkdtemp()) / "settings.json"
     window = MainWindow(SettingsStore(settings), source_override=str(DEMO_CLIP_PATH))

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 import threading
 
 import pytest
 
+from app.ui.qt_environment import prepare_qt_environment
 from model.contract import OUTPUT_PROBABILITIES
 from tests.fakes import red_detector_model, write_clip
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+prepare_qt_environment()  # undo opencv's Qt plugin path before pytest-qt makes the QApplication
 
 
 @pytest.fixture

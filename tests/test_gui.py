@@ -170,6 +170,7 @@ def test_settings_survive_a_restart(qtbot, make_window, tmp_path):
     first.effect_box.setCurrentIndex(3)
     first.kernel_slider.setValue(30)
     first.mirror_box.setChecked(True)
+    first.edges_box.setChecked(False)
     first.backdrop_list.setCurrentRow(2)
     first.effect_box.setCurrentIndex(3)
     first.resize(900, 600)
@@ -180,6 +181,7 @@ def test_settings_survive_a_restart(qtbot, make_window, tmp_path):
     assert second.effect_box.currentText() == "Outline"
     assert second.kernel_slider.value() == 30 and second.kernel_label.text() == "61 px"
     assert second.mirror_box.isChecked()
+    assert not second.edges_box.isChecked() and not second.settings.pipeline.edge_refine
     assert second.settings.pipeline.backdrop_path == first.settings.pipeline.backdrop_path
     assert second.settings.window_geometry
 
@@ -281,3 +283,14 @@ def test_qt_binding_does_not_leak_references_on_emit(qtbot):
     for _ in range(200):
         bridge.status.emit("tick")
     assert sys.getrefcount(True) >= before - 5
+
+
+def test_opencv_does_not_redirect_pysides_plugins():
+    import os
+
+    import cv2  # noqa: F401
+
+    from app.ui.qt_environment import prepare_qt_environment
+
+    prepare_qt_environment()
+    assert "cv2" not in os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH", "")

@@ -12,6 +12,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.ui.main_window import MainWindow
+    from app.ui.qt_environment import prepare_qt_environment
+
+    prepare_qt_environment()
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Softfocus")

@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
         self.mirror_box = QCheckBox("Mirror view", panel)
         self.mirror_box.toggled.connect(self._mirror_changed)
         form.addRow("", self.mirror_box)
+        self.edges_box = QCheckBox("Follow edges (sharper hair)", panel)
+        self.edges_box.toggled.connect(self._edges_changed)
+        form.addRow("", self.edges_box)
 
         self.model_box = QComboBox(panel)
         self.model_box.activated.connect(self._model_chosen)
@@ -255,6 +258,7 @@ class MainWindow(QMainWindow):
             self.effect_box,
             self.kernel_slider,
             self.mirror_box,
+            self.edges_box,
             self.resolution_box,
             self.model_box,
             self.camera_box,
@@ -267,6 +271,7 @@ class MainWindow(QMainWindow):
             self.kernel_slider.setValue((pipeline.kernel_size_px - 1) // 2)
             self.kernel_label.setText(f"{pipeline.kernel_size_px} px")
             self.mirror_box.setChecked(pipeline.mirror)
+            self.edges_box.setChecked(pipeline.edge_refine)
             if self.settings.resolution in RESOLUTIONS:
                 self.resolution_box.setCurrentText(self.settings.resolution)
             self._fill_models()
@@ -307,6 +312,9 @@ class MainWindow(QMainWindow):
 
     def _mirror_changed(self, checked: bool) -> None:
         self.apply_settings(self.settings.with_pipeline(mirror=checked))
+
+    def _edges_changed(self, checked: bool) -> None:
+        self.apply_settings(self.settings.with_pipeline(edge_refine=checked))
 
     def _backdrop_changed(self, item: QListWidgetItem | None, previous=None) -> None:
         if item is None:
