@@ -23,8 +23,13 @@ EPSILON = 1e-2  # regularisation: larger = steadier on noisy frames, less edge-f
 class EdgeRefiner:
     def __init__(self, work_width: int = DEFAULT_WORK_WIDTH) -> None:
         self.work_width = work_width
-        self._grey_work: np.ndarray | None = None
-        self._out: np.ndarray | None = None
+        # Work-resolution buffers kept across frames: a fresh 1 MB array per frame costs
+        # page faults every frame (large allocations are mmap'ed and returned on free).
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def _buffer(self, name: str, shape: tuple[int, ...], dtype=np.float32) -> np.ndarray:
+        self._buffers[name] = reuse_buffer(self._buffers.get(name), shape, dtype)
+        return self._buffers[name]
 
     def apply(self, alpha: np.ndarray, frame_bgr: np.ndarray) -> np.ndarray:
         """``alpha`` (low-resolution float32) refined at up to ``work_width`` pixels wide."""
@@ -34,15 +39,27 @@ class EdgeRefiner:
         if work_w <= alpha.shape[1]:
             return alpha
         small = frame_bgr
+        level = 0
         while small.shape[1] >= 2 * work_w and small.shape[1] % 2 == 0 and small.shape[0] % 2 == 0:
+            half = (small.shape[0] // 2, small.shape[1] // 2, 3)
             small = cv2.resize(
-                small, (small.shape[1] // 2, small.shape[0] // 2), interpolation=cv2.INTER_AREA
+                small,
+                half[1::-1],
+                dst=self._buffer(f"half{level}", half, np.uint8),
+                interpolation=cv2.INTER_AREA,
             )
-        grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+            level += 1
+        grey = cv2.cvtColor(
+            small, cv2.COLOR_BGR2GRAY, dst=self._buffer("grey", small.shape[:2], np.uint8)
+        )
         if grey.shape[1] != work_w:
-            grey = cv2.resize(grey, (work_w, work_h), interpolation=cv2.INTER_AREA)
-        self._grey_work = reuse_buffer(self._grey_work, (work_h, work_w), np.float32)
-        grey_work = self._grey_work
+            grey = cv2.resize(
+                grey,
+                (work_w, work_h),
+                dst=self._buffer("grey_work_u8", (work_h, work_w), np.uint8),
+                interpolation=cv2.INTER_AREA,
+            )
+        grey_work = self._buffer("grey_work", (work_h, work_w))
         np.multiply(grey, np.float32(1 / 255), out=grey_work, casting="unsafe")
         # The guide at mask resolution: bilinear is enough for a regression target, and
         # several times cheaper than an area resize by a non-integer ratio.
@@ -56,9 +73,17 @@ class EdgeRefiner:
         variance = cv2.boxFilter(guide * guide, -1, window) - mean_guide * mean_guide
         slope = covariance / (variance + EPSILON)
         offset = mean_alpha - slope * mean_guide
-        slope = cv2.resize(cv2.boxFilter(slope, -1, window), (work_w, work_h))
-        offset = cv2.resize(cv2.boxFilter(offset, -1, window), (work_w, work_h))
-        self._out = reuse_buffer(self._out, (work_h, work_w), np.float32)
-        np.multiply(slope, grey_work, out=self._out)
-        self._out += offset
-        return np.clip(self._out, 0.0, 1.0, out=self._out)
+        slope = cv2.resize(
+            cv2.boxFilter(slope, -1, window),
+            (work_w, work_h),
+            dst=self._buffer("slope", (work_h, work_w)),
+        )
+        offset = cv2.resize(
+            cv2.boxFilter(offset, -1, window),
+            (work_w, work_h),
+            dst=self._buffer("offset", (work_h, work_w)),
+        )
+        out = self._buffer("out", (work_h, work_w))
+        np.multiply(slope, grey_work, out=out)
+        out += offset
+        return np.clip(out, 0.0, 1.0, out=out)

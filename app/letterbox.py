@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from app.buffers import reuse_buffer
+
 ASPECT_TOLERANCE = 0.05
 
 
@@ -37,31 +39,47 @@ def fit_box(frame_width: int, frame_height: int, width: int, height: int) -> Box
     return Box(0, (height - fitted) // 2, width, fitted)
 
 
-def shrink(image: np.ndarray, width: int, height: int, dst: np.ndarray | None = None):
+def shrink(
+    image: np.ndarray,
+    width: int,
+    height: int,
+    dst: np.ndarray | None = None,
+    scratch: dict | None = None,
+) -> np.ndarray:
     """Area-resize to width×height, halving first while the image is at least twice as big.
 
     OpenCV's exact 2:1 area resize is several times faster than an arbitrary ratio, so a
-    1280×720 frame reaches 224×128 in a third of the time of one direct resize.
+    1280×720 frame reaches 224×128 in a third of the time of one direct resize. ``scratch``
+    (any dict the caller keeps) holds the intermediate halvings from frame to frame.
     """
+    level = 0
     while (
         image.shape[1] >= 2 * width
         and image.shape[0] >= 2 * height
         and image.shape[1] % 2 == 0
         and image.shape[0] % 2 == 0
     ):
-        half = (image.shape[1] // 2, image.shape[0] // 2)
-        image = cv2.resize(image, half, interpolation=cv2.INTER_AREA)
+        half = (image.shape[0] // 2, image.shape[1] // 2, *image.shape[2:])
+        buffer = None
+        if scratch is not None:
+            buffer = scratch[level] = reuse_buffer(scratch.get(level), half, image.dtype)
+        image = cv2.resize(image, (half[1], half[0]), dst=buffer, interpolation=cv2.INTER_AREA)
+        level += 1
     return cv2.resize(image, (width, height), dst=dst, interpolation=cv2.INTER_AREA)
 
 
 def letterbox(
-    image: np.ndarray, width: int, height: int, dst: np.ndarray | None = None
+    image: np.ndarray,
+    width: int,
+    height: int,
+    dst: np.ndarray | None = None,
+    scratch: dict | None = None,
 ) -> tuple[np.ndarray, Box]:
     """``image`` fitted into width×height, edges repeated into the bars; returns (canvas, box)."""
     box = fit_box(image.shape[1], image.shape[0], width, height)
     if box.width == width and box.height == height:
-        return shrink(image, width, height, dst=dst), box
-    fitted = shrink(image, box.width, box.height)
+        return shrink(image, width, height, dst=dst, scratch=scratch), box
+    fitted = shrink(image, box.width, box.height, scratch=scratch)
     canvas = cv2.copyMakeBorder(
         fitted,
         box.y,

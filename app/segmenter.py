@@ -81,6 +81,7 @@ class Segmenter:
         self._input_name = self._session.get_inputs()[0].name
         height, width = self.contract.input_height, self.contract.input_width
         self._resized = np.empty((height, width, 3), np.uint8)
+        self._scratch: dict = {}  # letterbox's halvings, reused frame to frame
         self._rgb = np.empty((height, width, 3), np.uint8)
         self._input = np.empty((1, height, width, 3), np.float32)
         fg = list(self.contract.foreground_classes)
@@ -103,7 +104,7 @@ class Segmenter:
         Frames of another shape than the model are letterboxed, not squashed (app.letterbox).
         """
         _check_frame(frame_bgr)
-        _, box = letterbox(frame_bgr, *self.input_size, dst=self._resized)
+        _, box = letterbox(frame_bgr, *self.input_size, dst=self._resized, scratch=self._scratch)
         cv2.cvtColor(self._resized, cv2.COLOR_BGR2RGB, dst=self._rgb)
         np.multiply(self._rgb, np.float32(1.0 / 255.0), out=self._input[0], casting="unsafe")
         if self.contract.equalize_luminance:
