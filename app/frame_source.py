@@ -65,13 +65,25 @@ class _Pacer:
         self._next += self.period_s
 
 
+def _quietly(open_capture: Callable[[], cv2.VideoCapture]) -> cv2.VideoCapture:
+    """Open a capture without OpenCV's own warnings: a missing camera prints several lines of
+    backend internals to the terminal; we report it ourselves in one sentence."""
+    logging = cv2.utils.logging
+    previous = logging.getLogLevel()
+    logging.setLogLevel(logging.LOG_LEVEL_SILENT)
+    try:
+        return open_capture()
+    finally:
+        logging.setLogLevel(previous)
+
+
 class CameraSource:
     """A camera by index (``cv2.VideoCapture``), optionally at a requested resolution."""
 
     def __init__(self, index: int, width: int | None = None, height: int | None = None) -> None:
         self.index = index
         self.description = f"camera {index}"
-        self._capture = cv2.VideoCapture(index)
+        self._capture = _quietly(lambda: cv2.VideoCapture(index))
         if not self._capture.isOpened():
             self._capture.release()
             raise SourceError(
