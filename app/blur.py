@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from app.buffers import reuse_buffer
+from app.downscale import shrink
 
 MIN_KERNEL_PX = 1
 MAX_KERNEL_PX = 151
@@ -93,7 +94,7 @@ class BackgroundBlur:
     """Blurs whole frames, reusing its buffers from frame to frame (no per-frame allocation)."""
 
     def __init__(self) -> None:
-        self._pyramid: list[np.ndarray] = []
+        self._halvings: dict = {}
         self._small_blurred: np.ndarray | None = None
         self._scratch: np.ndarray | None = None
         self._out: np.ndarray | None = None
@@ -109,20 +110,8 @@ class BackgroundBlur:
             return separable_gaussian(
                 frame_bgr, kernel_size_px, dst=self._out, scratch=self._scratch
             )
-        small = frame_bgr
-        level = 0
-        while small.shape[1] > width // factor:
-            half_shape = (small.shape[0] // 2, small.shape[1] // 2, *frame_bgr.shape[2:])
-            if len(self._pyramid) <= level:
-                self._pyramid.append(np.empty(half_shape, frame_bgr.dtype))
-            self._pyramid[level] = reuse_buffer(self._pyramid[level], half_shape, frame_bgr.dtype)
-            small = cv2.resize(
-                small,
-                (half_shape[1], half_shape[0]),
-                dst=self._pyramid[level],
-                interpolation=cv2.INTER_AREA,
-            )
-            level += 1
+        # factor is a power of two dividing both sides: shrink lands on it by halvings alone.
+        small = shrink(frame_bgr, width // factor, height // factor, scratch=self._halvings)
         self._small_blurred = reuse_buffer(self._small_blurred, small.shape, frame_bgr.dtype)
         self._scratch = reuse_buffer(self._scratch, small.shape, frame_bgr.dtype)
         # Area-averaging by `factor` already smooths by about factor/√12 px; the rest of the

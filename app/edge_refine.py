@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from app.buffers import reuse_buffer
+from app.downscale import shrink
 
 DEFAULT_WORK_WIDTH = 640
 RADIUS_PX = 3  # at mask resolution
@@ -26,6 +27,7 @@ class EdgeRefiner:
         # Work-resolution buffers kept across frames: a fresh 1 MB array per frame costs
         # page faults every frame (large allocations are mmap'ed and returned on free).
         self._buffers: dict[str, np.ndarray] = {}
+        self._halvings: dict = {}
 
     def _buffer(self, name: str, shape: tuple[int, ...], dtype=np.float32) -> np.ndarray:
         self._buffers[name] = reuse_buffer(self._buffers.get(name), shape, dtype)
@@ -38,27 +40,10 @@ class EdgeRefiner:
         work_h = max(2, round(height * work_w / width))
         if work_w <= alpha.shape[1]:
             return alpha
-        small = frame_bgr
-        level = 0
-        while small.shape[1] >= 2 * work_w and small.shape[1] % 2 == 0 and small.shape[0] % 2 == 0:
-            half = (small.shape[0] // 2, small.shape[1] // 2, 3)
-            small = cv2.resize(
-                small,
-                half[1::-1],
-                dst=self._buffer(f"half{level}", half, np.uint8),
-                interpolation=cv2.INTER_AREA,
-            )
-            level += 1
+        small = shrink(frame_bgr, work_w, work_h, scratch=self._halvings)
         grey = cv2.cvtColor(
-            small, cv2.COLOR_BGR2GRAY, dst=self._buffer("grey", small.shape[:2], np.uint8)
+            small, cv2.COLOR_BGR2GRAY, dst=self._buffer("grey", (work_h, work_w), np.uint8)
         )
-        if grey.shape[1] != work_w:
-            grey = cv2.resize(
-                grey,
-                (work_w, work_h),
-                dst=self._buffer("grey_work_u8", (work_h, work_w), np.uint8),
-                interpolation=cv2.INTER_AREA,
-            )
         grey_work = self._buffer("grey_work", (work_h, work_w))
         np.multiply(grey, np.float32(1 / 255), out=grey_work, casting="unsafe")
         # The guide at mask resolution: bilinear is enough for a regression target, and

@@ -15,7 +15,15 @@ PIPELINE_MODULES = [
     "app.settings",
     "app.process_command",
     "app.cli",
+    "app.live",
+    "app.settings_store",
+    "app.virtual_camera",
+    "app.preprocess",
+    "app.letterbox",
+    "app.downscale",
+    "app.edge_refine",
     "model.contract",
+    "model.presets",
 ]
 FORBIDDEN = ["tensorflow", "keras", "tf2onnx", "mediapipe", "PySide6", "onnx"]
 
