@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from app.errors import InputError
+from softfocus.app.errors import InputError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
 BUILTIN_PREFIX = "builtin:"

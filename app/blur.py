@@ -12,8 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from app.buffers import reuse_buffer
-from app.downscale import shrink
+from softfocus.app.buffers import reuse_buffer
+from softfocus.app.downscale import shrink
 
 MIN_KERNEL_PX = 1
 MAX_KERNEL_PX = 151

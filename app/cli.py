@@ -9,10 +9,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.errors import SoftfocusError
-from app.paths import DEFAULT_MODEL_PATH
-from app.settings import EFFECTS, PipelineSettings
-from model.contract import ModelContractError
+from softfocus.app.errors import SoftfocusError
+from softfocus.app.paths import DEFAULT_MODEL_PATH
+from softfocus.app.settings import EFFECTS, PipelineSettings
+from softfocus.model.contract import ModelContractError
 
 EXIT_USAGE = 2
 
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_process(args: argparse.Namespace) -> int:
-    from app.process_command import ProcessJob, run_process
+    from softfocus.app.process_command import ProcessJob, run_process
 
     if args.effect.lower() not in EFFECTS:
         raise SoftfocusError(f"Unknown effect {args.effect!r}; choose one of {', '.join(EFFECTS)}.")
@@ -74,7 +74,7 @@ def _run_process(args: argparse.Namespace) -> int:
 
 def _run_gui(args: argparse.Namespace) -> int:
     try:
-        from app.ui.main import run_gui
+        from softfocus.app.ui.main import run_gui
     except ImportError as error:
         raise SoftfocusError(f"The GUI cannot start: {error}. Reinstall with `make run`.") from None
     return run_gui(args)

@@ -12,10 +12,10 @@ import time
 import cv2
 import numpy as np
 
-from app.backdrops import aspect_fill, render_builtin
-from app.blur import BackgroundBlur
-from app.buffers import reuse_buffer
-from app.settings import PipelineSettings
+from softfocus.app.backdrops import aspect_fill, render_builtin
+from softfocus.app.blur import BackgroundBlur
+from softfocus.app.buffers import reuse_buffer
+from softfocus.app.settings import PipelineSettings
 
 OUTLINE_BGR = (80, 230, 80)
 DEFAULT_BACKDROP = "soft-room"

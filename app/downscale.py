@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from app.buffers import reuse_buffer
+from softfocus.app.buffers import reuse_buffer
 
 
 def shrink(

@@ -13,8 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from app.buffers import reuse_buffer
-from app.downscale import shrink
+from softfocus.app.buffers import reuse_buffer
+from softfocus.app.downscale import shrink
 
 DEFAULT_WORK_WIDTH = 640
 RADIUS_PX = 3  # at mask resolution

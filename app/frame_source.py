@@ -18,8 +18,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from app.backdrops import IMAGE_SUFFIXES, load_image
-from app.errors import InputError
+from softfocus.app.backdrops import IMAGE_SUFFIXES, load_image
+from softfocus.app.errors import InputError
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")
 DEFAULT_FPS = 30.0

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from app.downscale import shrink
+from softfocus.app.downscale import shrink
 
 ASPECT_TOLERANCE = 0.05
 

@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.frame_source import (
+from softfocus.app.frame_source import (
     EndOfStream,
     FrameSource,
     ReconnectingSource,
     SourceError,
     SourceStopped,
 )
-from app.pipeline import FramePipeline
-from app.segmenter import Segmenter
-from app.settings import PipelineSettings
+from softfocus.app.pipeline import FramePipeline
+from softfocus.app.segmenter import Segmenter
+from softfocus.app.settings import PipelineSettings
 
 STOP_TIMEOUT_S = 1.0
 

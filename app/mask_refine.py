@@ -13,9 +13,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from app.buffers import reuse_buffer
-from app.edge_refine import EdgeRefiner
-from app.settings import PipelineSettings
+from softfocus.app.buffers import reuse_buffer
+from softfocus.app.edge_refine import EdgeRefiner
+from softfocus.app.settings import PipelineSettings
 
 # A pixel whose probability moves by this much or more is taken as real motion and follows
 # the new mask at once; smaller changes (sensor noise, flicker) are averaged away.

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from app.backdrops import load_backdrop
-from app.buffers import reuse_buffer
-from app.compositor import Compositor
-from app.errors import InputError
-from app.mask_refine import MaskRefiner
-from app.segmenter import Segmenter
-from app.settings import PipelineSettings
+from softfocus.app.backdrops import load_backdrop
+from softfocus.app.buffers import reuse_buffer
+from softfocus.app.compositor import Compositor
+from softfocus.app.errors import InputError
+from softfocus.app.mask_refine import MaskRefiner
+from softfocus.app.segmenter import Segmenter
+from softfocus.app.settings import PipelineSettings
 
 
 @dataclass

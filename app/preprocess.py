@@ -9,7 +9,8 @@ def equalize_luminance(rgb: np.ndarray) -> np.ndarray:
     """The report's histogram equalisation of Y in YPbPr, colour (Pb, Pr) kept.
 
     ``rgb`` float32 H×W×3 in [0, 1]; returns the same. Mirrors
-    ``training.augment.equalize_luminance`` so a model sees at run time what it trained on.
+    ``softfocus.training.augment.equalize_luminance``, so a model sees at run time what it
+    trained on.
     """
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     y = 0.299 * r + 0.587 * g + 0.114 * b

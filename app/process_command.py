@@ -9,13 +9,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from app.backdrops import IMAGE_SUFFIXES, load_image
-from app.errors import InputError
-from app.frame_source import EndOfStream, VideoFileSource
-from app.pipeline import FramePipeline
-from app.progress import ProgressBar
-from app.segmenter import Segmenter
-from app.settings import PipelineSettings
+from softfocus.app.backdrops import IMAGE_SUFFIXES, load_image
+from softfocus.app.errors import InputError
+from softfocus.app.frame_source import EndOfStream, VideoFileSource
+from softfocus.app.pipeline import FramePipeline
+from softfocus.app.progress import ProgressBar
+from softfocus.app.segmenter import Segmenter
+from softfocus.app.settings import PipelineSettings
 
 VIDEO_CODECS = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv": "MJPG"}
 

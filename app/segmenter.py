@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from app.letterbox import letterbox, unbox
-from app.preprocess import equalize_luminance
-from model.contract import (
+from softfocus.app.letterbox import letterbox, unbox
+from softfocus.app.preprocess import equalize_luminance
+from softfocus.model.contract import (
     METADATA_KEY,
     OUTPUT_FOREGROUND,
     ModelContract,

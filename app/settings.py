@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any
 
-from app.blur import clamp_kernel_size
+from softfocus.app.blur import clamp_kernel_size
 
 EFFECTS = ("none", "blur", "replace", "outline", "mask")
 DEFAULT_KERNEL_PX = 31

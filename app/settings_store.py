@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from app.settings import PipelineSettings
+from softfocus.app.settings import PipelineSettings
 
 SETTINGS_VERSION = 1
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from app.errors import SoftfocusError
+from softfocus.app.errors import SoftfocusError
 
 LINUX_HINT = (
     "install v4l2loopback and load it: sudo apt install v4l2loopback-dkms && "

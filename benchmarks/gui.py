@@ -26,10 +26,10 @@ import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.paths import DEFAULT_MODEL_PATH, DEMO_CLIP_PATH
-from app.settings_store import SettingsStore
-from app.ui.main_window import MainWindow
-from app.ui.qt_environment import prepare_qt_environment
+from softfocus.app.paths import DEFAULT_MODEL_PATH, DEMO_CLIP_PATH
+from softfocus.app.settings_store import SettingsStore
+from softfocus.app.ui.main_window import MainWindow
+from softfocus.app.ui.qt_environment import prepare_qt_environment
 
 
 def make_source(path: Path, seconds: float = 10.0) -> Path:

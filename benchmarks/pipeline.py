@@ -22,11 +22,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.compositor import Compositor
-from app.mask_refine import MaskRefiner
-from app.paths import DEFAULT_MODEL_PATH
-from app.segmenter import Segmenter
-from app.settings import PipelineSettings
+from softfocus.app.compositor import Compositor
+from softfocus.app.mask_refine import MaskRefiner
+from softfocus.app.paths import DEFAULT_MODEL_PATH
+from softfocus.app.segmenter import Segmenter
+from softfocus.app.settings import PipelineSettings
 
 SIZES = [(640, 480), (1280, 720)]
 KERNELS = [21, 51]

@@ -1,5 +1,5 @@
 """Softfocus models: the TF-free model contract plus the Keras U-Net builder.
 
-Importing this package never imports TensorFlow; ``model.unet`` does, and only the
+Importing this package never imports TensorFlow; ``softfocus.model.unet`` does, and only the
 training package imports it.
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from model.presets import HEAD_SIGMOID, UNetConfig
+from softfocus.model.presets import HEAD_SIGMOID, UNetConfig
 
 # Keras' default (0.99) needs hundreds of steps before the moving statistics used at inference
 # match the batches; CPU-sized runs have few steps per epoch, so they converge faster with 0.9.

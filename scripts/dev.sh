@@ -75,7 +75,7 @@ case "$task" in
         QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@" ;;
     person-model)
         install ".[dev,train]"
-        exec "$VENV/bin/python" -m training.people.build "$@" ;;
+        exec "$VENV/bin/python" -m softfocus.training.people.build "$@" ;;
     bench)
         install ".[dev]"
         "$VENV/bin/python" benchmarks/pipeline.py "$@" ;;

@@ -14,10 +14,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.paths import DEMO_CLIP_PATH
-from app.settings_store import SettingsStore
-from app.ui.main_window import MainWindow
-from app.ui.qt_environment import prepare_qt_environment
+from softfocus.app.paths import DEMO_CLIP_PATH
+from softfocus.app.settings_store import SettingsStore
+from softfocus.app.ui.main_window import MainWindow
+from softfocus.app.ui.qt_environment import prepare_qt_environment
 
 
 def main() -> None:

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from app.ui.qt_environment import prepare_qt_environment
-from model.contract import OUTPUT_PROBABILITIES
+from softfocus.app.ui.qt_environment import prepare_qt_environment
+from softfocus.model.contract import OUTPUT_PROBABILITIES
 from tests.fakes import red_detector_model, write_clip
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -9,7 +9,12 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from model.contract import METADATA_KEY, OUTPUT_FOREGROUND, OUTPUT_PROBABILITIES, ModelContract
+from softfocus.model.contract import (
+    METADATA_KEY,
+    OUTPUT_FOREGROUND,
+    OUTPUT_PROBABILITIES,
+    ModelContract,
+)
 
 SIZE = 32
 

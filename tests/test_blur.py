@@ -2,7 +2,12 @@ import cv2
 import numpy as np
 import pytest
 
-from app.blur import BackgroundBlur, clamp_kernel_size, reduction_factor, separable_gaussian
+from softfocus.app.blur import (
+    BackgroundBlur,
+    clamp_kernel_size,
+    reduction_factor,
+    separable_gaussian,
+)
 
 
 def natural_image(width=640, height=480):

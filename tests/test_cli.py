@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from app.cli import main
+from softfocus.app.cli import main
 from tests.fakes import person_frame
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,7 +117,7 @@ def test_process_replace_uses_backdrop(tiny_model, tmp_path):
 
 def run_cli(*args):
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "softfocus.app", *args], cwd=ROOT, capture_output=True, text=True
     )
 
 

@@ -2,11 +2,11 @@ import cv2
 import numpy as np
 import pytest
 
-from app.backdrops import BUILTIN_BACKDROPS, aspect_fill, load_backdrop
-from app.blur import BackgroundBlur
-from app.compositor import Compositor
-from app.errors import InputError
-from app.settings import PipelineSettings
+from softfocus.app.backdrops import BUILTIN_BACKDROPS, aspect_fill, load_backdrop
+from softfocus.app.blur import BackgroundBlur
+from softfocus.app.compositor import Compositor
+from softfocus.app.errors import InputError
+from softfocus.app.settings import PipelineSettings
 from tests.fakes import person_frame
 
 

@@ -1,9 +1,9 @@
 import cv2
 import numpy as np
 
-from app.edge_refine import EdgeRefiner
-from app.mask_refine import MaskRefiner
-from app.settings import PipelineSettings
+from softfocus.app.edge_refine import EdgeRefiner
+from softfocus.app.mask_refine import MaskRefiner
+from softfocus.app.settings import PipelineSettings
 
 
 def edge_frame(width=640, height=360, edge_x=300):

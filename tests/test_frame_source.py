@@ -3,7 +3,7 @@ import threading
 import numpy as np
 import pytest
 
-from app.frame_source import (
+from softfocus.app.frame_source import (
     EndOfStream,
     ImageSource,
     ReconnectingSource,

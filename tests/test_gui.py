@@ -9,10 +9,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from app.frame_source import SourceError
-from app.settings_store import SettingsStore
-from app.ui.main_window import MainWindow
-from app.virtual_camera import BackendRegistry
+from softfocus.app.frame_source import SourceError
+from softfocus.app.settings_store import SettingsStore
+from softfocus.app.ui.main_window import MainWindow
+from softfocus.app.virtual_camera import BackendRegistry
 from tests.fakes import write_clip
 from tests.test_virtual_camera import FakeCamera
 
@@ -235,7 +235,7 @@ def test_a_source_that_dies_shows_a_message_and_recovers(qtbot, make_window, mon
 
 
 def test_no_camera_offers_retry(qtbot, make_window, monkeypatch, tmp_path):
-    monkeypatch.setattr("app.ui.main_window.DEMO_CLIP_PATH", tmp_path / "no-demo.mp4")
+    monkeypatch.setattr("softfocus.app.ui.main_window.DEMO_CLIP_PATH", tmp_path / "no-demo.mp4")
     window = make_window(source="7")
     assert window.banner.isVisible()
     assert "No camera" in window.banner_label.text()
@@ -243,7 +243,7 @@ def test_no_camera_offers_retry(qtbot, make_window, monkeypatch, tmp_path):
 
 
 def test_no_camera_plays_the_demo_clip(qtbot, make_window, monkeypatch, clip):
-    monkeypatch.setattr("app.ui.main_window.DEMO_CLIP_PATH", Path(clip))
+    monkeypatch.setattr("softfocus.app.ui.main_window.DEMO_CLIP_PATH", Path(clip))
     window = make_window(source=None)
     window._source_override = None
     window.settings = window.settings.__class__(camera="9")
@@ -276,7 +276,7 @@ def test_qt_binding_does_not_leak_references_on_emit(qtbot):
     """PySide6 6.12.0 decremented True's refcount on every emit, crashing long sessions."""
     import sys
 
-    from app.ui.bridge import SessionBridge
+    from softfocus.app.ui.bridge import SessionBridge
 
     bridge = SessionBridge()
     before = sys.getrefcount(True)
@@ -290,7 +290,7 @@ def test_opencv_does_not_redirect_pysides_plugins():
 
     import cv2  # noqa: F401
 
-    from app.ui.qt_environment import prepare_qt_environment
+    from softfocus.app.ui.qt_environment import prepare_qt_environment
 
     prepare_qt_environment()
     assert "cv2" not in os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH", "")

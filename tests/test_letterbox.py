@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from app.letterbox import fit_box, letterbox, unbox
+from softfocus.app.letterbox import fit_box, letterbox, unbox
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,10 @@ import time
 
 import numpy as np
 
-from app.frame_source import EndOfStream, SourceError
-from app.live import LatestFrameSlot, LiveSession
-from app.segmenter import Segmenter
-from app.settings import PipelineSettings
+from softfocus.app.frame_source import EndOfStream, SourceError
+from softfocus.app.live import LatestFrameSlot, LiveSession
+from softfocus.app.segmenter import Segmenter
+from softfocus.app.settings import PipelineSettings
 from tests.fakes import person_frame
 
 

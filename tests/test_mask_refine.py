@@ -1,7 +1,7 @@
 import numpy as np
 
-from app.mask_refine import MaskRefiner
-from app.settings import PipelineSettings
+from softfocus.app.mask_refine import MaskRefiner
+from softfocus.app.settings import PipelineSettings
 
 
 def flickering_masks(count=30, seed=0):

@@ -4,10 +4,10 @@ import cv2
 import numpy as np
 import pytest
 
-from training.labels import alpha_to_trimap
-from training.people.composite import composite, crop_to_alpha, frame_person, webcam_crop
-from training.people.cutout import cut_out, find_tiles
-from training.people.sources import HELDOUT_PEOPLE, TRAIN_PEOPLE
+from softfocus.training.labels import alpha_to_trimap
+from softfocus.training.people.composite import composite, crop_to_alpha, frame_person, webcam_crop
+from softfocus.training.people.cutout import cut_out, find_tiles
+from softfocus.training.people.sources import HELDOUT_PEOPLE, TRAIN_PEOPLE
 
 
 def studio_shot(width=300, height=400):

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from app.paths import DEFAULT_MODEL_PATH
-from app.segmenter import Segmenter
-from model.contract import OUTPUT_FOREGROUND
+from softfocus.app.paths import DEFAULT_MODEL_PATH
+from softfocus.app.segmenter import Segmenter
+from softfocus.model.contract import OUTPUT_FOREGROUND
 
 pytestmark = pytest.mark.skipif(not DEFAULT_MODEL_PATH.is_file(), reason="no bundled model")
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from app.segmenter import Segmenter
-from model.contract import ModelContract, ModelContractError
+from softfocus.app.segmenter import Segmenter
+from softfocus.model.contract import ModelContract, ModelContractError
 from tests.fakes import person_frame, red_detector_model
 
 

@@ -2,7 +2,7 @@ import dataclasses
 
 import pytest
 
-from app.settings import PipelineSettings
+from softfocus.app.settings import PipelineSettings
 
 
 def test_settings_are_immutable():

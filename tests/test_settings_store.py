@@ -1,7 +1,7 @@
 import json
 
-from app.settings import PipelineSettings
-from app.settings_store import AppSettings, SettingsStore
+from softfocus.app.settings import PipelineSettings
+from softfocus.app.settings_store import AppSettings, SettingsStore
 
 
 def test_settings_round_trip(tmp_path):

@@ -2,16 +2,16 @@ import cv2
 import numpy as np
 import pytest
 
-from app.preprocess import equalize_luminance as equalize_numpy
-from tests.datasets import make_mask_folder, make_oxford_folder
-from training.datasets import (
+from softfocus.app.preprocess import equalize_luminance as equalize_numpy
+from softfocus.training.datasets import (
     DatasetError,
     Sample,
     load_dataset,
     read_oxford_pets,
     split_samples,
 )
-from training.labels import mask_to_alpha
+from softfocus.training.labels import mask_to_alpha
+from tests.datasets import make_mask_folder, make_oxford_folder
 
 
 def test_oxford_layout_is_read_with_official_splits(tmp_path):
@@ -84,7 +84,7 @@ def test_missing_oxford_pieces_name_the_expected_layout(tmp_path):
 
 def test_equalisation_in_tensorflow_matches_the_app():
     tf = pytest.importorskip("tensorflow")
-    from training.augment import equalize_luminance as equalize_tf
+    from softfocus.training.augment import equalize_luminance as equalize_tf
 
     rng = np.random.default_rng(0)
     image = (rng.random((32, 48, 3)) * 0.5 + 0.2).astype(np.float32)
@@ -97,7 +97,7 @@ def test_equalisation_in_tensorflow_matches_the_app():
 
 def test_augmentation_moves_image_and_mask_together(tmp_path):
     tf = pytest.importorskip("tensorflow")
-    from training.augment import AugmentConfig, prepare_pair
+    from softfocus.training.augment import AugmentConfig, prepare_pair
 
     image = np.zeros((64, 64, 3), np.float32)
     image[:, :32, 0] = 1.0  # red left half

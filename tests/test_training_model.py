@@ -10,15 +10,15 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from app.segmenter import Segmenter
-from model.contract import OUTPUT_PROBABILITIES, ModelContract
-from model.presets import get_preset
+from softfocus.app.segmenter import Segmenter
+from softfocus.model.contract import OUTPUT_PROBABILITIES, ModelContract
+from softfocus.model.presets import get_preset
+from softfocus.training.augment import AugmentConfig
+from softfocus.training.datasets import load_dataset
+from softfocus.training.evaluate import score_predictions
+from softfocus.training.metrics import boundary_f_score
+from softfocus.training.train import FitOptions, fit
 from tests.datasets import make_mask_folder, make_oxford_folder
-from training.augment import AugmentConfig
-from training.datasets import load_dataset
-from training.evaluate import score_predictions
-from training.metrics import boundary_f_score
-from training.train import FitOptions, fit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +43,7 @@ REPORT_SHAPES = [
 
 
 def test_report_preset_matches_the_reports_table():
-    from model.unet import build_unet
+    from softfocus.model.unet import build_unet
 
     model = build_unet(get_preset("report"))
     for name, shape in REPORT_SHAPES:
@@ -55,7 +55,7 @@ def test_report_preset_matches_the_reports_table():
 
 
 def test_realtime_preset_is_webcam_shaped_with_a_single_channel_head():
-    from model.unet import build_unet
+    from softfocus.model.unet import build_unet
 
     model = build_unet(get_preset("realtime"))
     assert tuple(model.input.shape[1:]) == (128, 224, 3)
@@ -122,7 +122,7 @@ def test_export_passes_parity_and_the_apps_contract_check(trained_run, tmp_path)
         [
             sys.executable,
             "-m",
-            "training",
+            "softfocus.training",
             "export",
             str(run_dir / "model.keras"),
             "-o",
@@ -144,7 +144,7 @@ def test_export_passes_parity_and_the_apps_contract_check(trained_run, tmp_path)
         assert segmenter.process(image).shape == (96, 96)
 
     # The ONNX model scores the same as the Keras one on the same samples.
-    from training.evaluate import evaluate_model
+    from softfocus.training.evaluate import evaluate_model
 
     keras_scores = evaluate_model(run_dir / "model.keras", dataset.test)
     onnx_scores = evaluate_model(out, dataset.test)
@@ -194,7 +194,7 @@ def test_training_cli_reports_a_malformed_folder_without_traceback(tmp_path):
         [
             sys.executable,
             "-m",
-            "training",
+            "softfocus.training",
             "fit",
             "--preset",
             "tiny",

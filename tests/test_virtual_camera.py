@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from app.virtual_camera import BackendRegistry, VirtualCameraError, default_registry
+from softfocus.app.virtual_camera import BackendRegistry, VirtualCameraError, default_registry
 
 
 class FakeCamera:

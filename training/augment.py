@@ -66,7 +66,7 @@ AUGMENT_PRESETS = {
 def equalize_luminance(image: tf.Tensor) -> tf.Tensor:
     """The report's option: histogram-equalise Y in YPbPr, keep the colour (Pb, Pr).
 
-    Mirrors ``app.preprocess.equalize_luminance`` (numpy), which the app applies to models
+    Mirrors ``softfocus.app.preprocess.equalize_luminance`` (numpy), which the app applies to models
     trained with it; tests check the two agree.
     """
     r, g, b = image[..., 0], image[..., 1], image[..., 2]

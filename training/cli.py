@@ -1,4 +1,4 @@
-"""``softfocus-train fit | evaluate | export`` (also ``python -m training``)."""
+"""``softfocus-train fit | evaluate | export`` (also ``python -m softfocus.training``)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from model.contract import ModelContractError
-from model.presets import PRESETS, get_preset
-from training.augment import AUGMENT_PRESETS
-from training.datasets import DatasetError, load_dataset
-from training.export import ExportError
+from softfocus.model.contract import ModelContractError
+from softfocus.model.presets import PRESETS, get_preset
+from softfocus.training.augment import AUGMENT_PRESETS
+from softfocus.training.datasets import DatasetError, load_dataset
+from softfocus.training.export import ExportError
 
 EXIT_USAGE = 2
 
@@ -93,8 +93,8 @@ def _load_dataset(args):
 
 
 def _fit(args) -> int:
-    from training.augment import AugmentConfig
-    from training.train import FitOptions, fit
+    from softfocus.training.augment import AugmentConfig
+    from softfocus.training.train import FitOptions, fit
 
     config = get_preset(args.preset)
     dataset = _load_dataset(args)
@@ -124,7 +124,7 @@ def _fit(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from training.evaluate import evaluate_model, format_table
+    from softfocus.training.evaluate import evaluate_model, format_table
 
     dataset = _load_dataset(args)
     samples = {
@@ -143,9 +143,9 @@ def _evaluate(args) -> int:
 def _export(args) -> int:
     import keras
 
-    from model.presets import UNetConfig
-    from training.export import contract_for, export_onnx
-    from training.losses import CUSTOM_OBJECTS
+    from softfocus.model.presets import UNetConfig
+    from softfocus.training.export import contract_for, export_onnx
+    from softfocus.training.losses import CUSTOM_OBJECTS
 
     config_path = args.model.parent / "config.json"
     if not args.model.is_file() or not config_path.is_file():

@@ -21,7 +21,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from training.labels import MASK_KINDS, LabelError, detect_mask_kind, mask_to_alpha
+from softfocus.training.labels import MASK_KINDS, LabelError, detect_mask_kind, mask_to_alpha
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 KIND_INDEX = {"trimap": 0, "binary": 1, "alpha": 2}

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from model.contract import OUTPUT_FOREGROUND, ModelContract
-from training.datasets import Sample
-from training.labels import alpha_to_classes
-from training.metrics import (
+from softfocus.model.contract import OUTPUT_FOREGROUND, ModelContract
+from softfocus.training.datasets import Sample
+from softfocus.training.labels import alpha_to_classes
+from softfocus.training.metrics import (
     binary_iou,
     boundary_f_score,
     confusion_matrix,
     scores_from_confusion,
 )
-from training.predict import probabilities_to_alpha
+from softfocus.training.predict import probabilities_to_alpha
 
 BOUNDARY_TOLERANCE_AT_640_PX = 3.0
 
@@ -61,12 +61,12 @@ def evaluate_model(
     border_is_foreground: bool = False,
     batch_size: int = 16,
 ) -> dict:
-    from training.augment import AugmentConfig
-    from training.tf_data import make_dataset
+    from softfocus.training.augment import AugmentConfig
+    from softfocus.training.tf_data import make_dataset
 
     model_path = Path(model_path)
     if model_path.suffix == ".onnx":
-        from training.predict import OnnxPredictor
+        from softfocus.training.predict import OnnxPredictor
 
         predictor = OnnxPredictor(str(model_path))
         contract = predictor.contract
@@ -74,9 +74,9 @@ def evaluate_model(
     else:
         import keras
 
-        from model.presets import UNetConfig
-        from training.export import contract_for
-        from training.losses import CUSTOM_OBJECTS
+        from softfocus.model.presets import UNetConfig
+        from softfocus.training.export import contract_for
+        from softfocus.training.losses import CUSTOM_OBJECTS
 
         run = json.loads((model_path.parent / "config.json").read_text())
         preset = run["preset"]
@@ -91,7 +91,7 @@ def evaluate_model(
         def predict(batch):
             return model.predict(batch, verbose=0)
 
-    from model.presets import UNetConfig
+    from softfocus.model.presets import UNetConfig
 
     shape_config = UNetConfig(
         name="eval",

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from model.contract import (
+from softfocus.model.contract import (
     METADATA_KEY,
     OUTPUT_FOREGROUND,
     OUTPUT_PROBABILITIES,
     ModelContract,
 )
-from model.presets import HEAD_SIGMOID, UNetConfig
+from softfocus.model.presets import HEAD_SIGMOID, UNetConfig
 
 PARITY_TOLERANCE = 1e-4
 OPSET = 17

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from model.presets import HEAD_SIGMOID, UNetConfig
+from softfocus.model.presets import HEAD_SIGMOID, UNetConfig
 
 
 def pixel_accuracy_sigmoid(y_true, y_pred):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.contract import OUTPUT_FOREGROUND, ModelContract
+from softfocus.model.contract import OUTPUT_FOREGROUND, ModelContract
 
 
 def probabilities_to_alpha(output: np.ndarray, contract: ModelContract) -> np.ndarray:
@@ -19,7 +19,7 @@ def probabilities_to_alpha(output: np.ndarray, contract: ModelContract) -> np.nd
 
 class OnnxPredictor:
     def __init__(self, path: str) -> None:
-        from app.segmenter import load_session
+        from softfocus.app.segmenter import load_session
 
         self.session, self.contract = load_session(path)
         self.input_name = self.session.get_inputs()[0].name

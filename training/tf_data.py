@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from model.presets import HEAD_SIGMOID, UNetConfig
-from training.augment import AugmentConfig, prepare_pair
-from training.datasets import KIND_INDEX, Sample
+from softfocus.model.presets import HEAD_SIGMOID, UNetConfig
+from softfocus.training.augment import AugmentConfig, prepare_pair
+from softfocus.training.datasets import KIND_INDEX, Sample
 
 
 def _lookup_tables(border_is_foreground: bool) -> tf.Tensor:

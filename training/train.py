@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.presets import UNetConfig
-from training.augment import AugmentConfig
-from training.datasets import Dataset
+from softfocus.model.presets import UNetConfig
+from softfocus.training.augment import AugmentConfig
+from softfocus.training.datasets import Dataset
 
 
 @dataclass
@@ -46,10 +46,10 @@ def fit(config: UNetConfig, dataset: Dataset, options: FitOptions) -> dict[str, 
     import keras
     import tensorflow as tf
 
-    from model.unet import build_unet
-    from training.losses import CUSTOM_OBJECTS, loss_and_metrics
-    from training.plots import plot_curves
-    from training.tf_data import make_dataset
+    from softfocus.model.unet import build_unet
+    from softfocus.training.losses import CUSTOM_OBJECTS, loss_and_metrics
+    from softfocus.training.plots import plot_curves
+    from softfocus.training.tf_data import make_dataset
 
     keras.utils.set_random_seed(options.seed)
     run_dir = Path(options.run_dir)
@@ -156,9 +156,9 @@ def fit(config: UNetConfig, dataset: Dataset, options: FitOptions) -> dict[str, 
 def write_samples(model_path: Path, config: UNetConfig, dataset: Dataset, options: FitOptions):
     import keras
 
-    from training.losses import CUSTOM_OBJECTS
-    from training.plots import plot_samples
-    from training.tf_data import make_dataset
+    from softfocus.training.losses import CUSTOM_OBJECTS
+    from softfocus.training.plots import plot_samples
+    from softfocus.training.tf_data import make_dataset
 
     samples = (dataset.validation or dataset.train)[:4]
     if not samples:
@@ -175,8 +175,8 @@ def write_samples(model_path: Path, config: UNetConfig, dataset: Dataset, option
         alpha_targets=True,
     )
     images, alphas = next(iter(data))
-    from training.export import contract_for
-    from training.predict import probabilities_to_alpha
+    from softfocus.training.export import contract_for
+    from softfocus.training.predict import probabilities_to_alpha
 
     predicted = probabilities_to_alpha(model.predict(images, verbose=0), contract_for(config))
     plot_samples(

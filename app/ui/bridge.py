@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from app.live import LiveFrame
+from softfocus.app.live import LiveFrame
 
 
 def to_qimage(frame_bgr: np.ndarray) -> QImage:

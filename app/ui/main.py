@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.settings_store import SettingsStore
+from softfocus.app.settings_store import SettingsStore
 
 
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.main_window import MainWindow
-    from app.ui.qt_environment import prepare_qt_environment
+    from softfocus.app.ui.main_window import MainWindow
+    from softfocus.app.ui.qt_environment import prepare_qt_environment
 
     prepare_qt_environment()
 

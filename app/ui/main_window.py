@@ -33,17 +33,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.backdrops import BUILTIN_BACKDROPS, BUILTIN_PREFIX, load_backdrop, render_builtin
-from app.errors import SoftfocusError
-from app.frame_source import CameraSource, open_source
-from app.live import LiveSession
-from app.paths import DEFAULT_MODEL_PATH, DEMO_CLIP_PATH
-from app.segmenter import Segmenter
-from app.settings_store import AppSettings, SettingsStore
-from app.ui.bridge import SessionBridge, to_qimage
-from app.ui.preview import PreviewWidget
-from app.virtual_camera import BackendRegistry, VirtualCameraError, default_registry
-from model.contract import ModelContractError
+from softfocus.app.backdrops import BUILTIN_BACKDROPS, BUILTIN_PREFIX, load_backdrop, render_builtin
+from softfocus.app.errors import SoftfocusError
+from softfocus.app.frame_source import CameraSource, open_source
+from softfocus.app.live import LiveSession
+from softfocus.app.paths import DEFAULT_MODEL_PATH, DEMO_CLIP_PATH
+from softfocus.app.segmenter import Segmenter
+from softfocus.app.settings_store import AppSettings, SettingsStore
+from softfocus.app.ui.bridge import SessionBridge, to_qimage
+from softfocus.app.ui.preview import PreviewWidget
+from softfocus.app.virtual_camera import BackendRegistry, VirtualCameraError, default_registry
+from softfocus.model.contract import ModelContractError
 
 EFFECT_LABELS = [("None", "none"), ("Blur", "blur"), ("Replace", "replace"), ("Outline", "outline")]
 RESOLUTIONS = ["640x480", "1280x720", "1920x1080"]

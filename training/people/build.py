@@ -53,6 +53,11 @@ def teacher_python() -> Path:
     )
     if check.returncode != 0:
         run([python, "-m", "pip", "install", "-q", *TEACHER_PACKAGES])
+    # The steps run there import softfocus.training.people, so the project goes in too
+    # (editable and without dependencies: the teacher venv must keep its own protobuf).
+    check = subprocess.run([python, "-c", "import softfocus.training.people"], capture_output=True)
+    if check.returncode != 0:
+        run([python, "-m", "pip", "install", "-q", "--no-deps", "-e", ROOT])
     return python
 
 
@@ -74,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             [
                 python,
                 "-m",
-                "training.people.prepare",
+                "softfocus.training.people.prepare",
                 "--out",
                 args.data,
                 "--composites",
@@ -91,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         [
             sys.executable,
             "-m",
-            "training",
+            "softfocus.training",
             "fit",
             "--preset",
             "realtime",
@@ -125,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         [
             sys.executable,
             "-m",
-            "training",
+            "softfocus.training",
             "export",
             args.run_dir / "model.keras",
             "-o",
@@ -140,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         [
             python,
             "-m",
-            "training.people.evaluate_heldout",
+            "softfocus.training.people.evaluate_heldout",
             "--model",
             args.output,
             "--data",
@@ -170,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         [
             sys.executable,
             "-m",
-            "training.people.model_card",
+            "softfocus.training.people.model_card",
             "--run-dir",
             args.run_dir,
             "--data",
@@ -182,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     if args.force or not Path("assets/demo.mp4").exists():
-        run([python, "-m", "training.people.demo_clip", "--out", "assets/demo.mp4"])
+        run([python, "-m", "softfocus.training.people.demo_clip", "--out", "assets/demo.mp4"])
     return 0
 
 

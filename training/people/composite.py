@@ -156,7 +156,7 @@ def webcam_crop(image: np.ndarray, alpha: np.ndarray, width: int, height: int, r
 
 def letterboxed(frame: np.ndarray, alpha: np.ndarray, width: int, height: int):
     """A frame of another shape fitted as the app fits it (app.letterbox), label alike."""
-    from app.letterbox import letterbox
+    from softfocus.app.letterbox import letterbox
 
     canvas, _ = letterbox(frame, width, height)
     label, _ = letterbox(alpha, width, height)

@@ -1,6 +1,6 @@
 """The bundled demo clip: a training person (never P009/P010) swaying in front of a room.
 
-    .venv-teacher/bin/python -m training.people.demo_clip --out assets/demo.mp4
+    .venv-teacher/bin/python -m softfocus.training.people.demo_clip --out assets/demo.mp4
 
 The person is cut out of their own in-room selfie (teacher mask tightened by GrabCut), the
 room behind is the same photo with the person painted out, and the camera drifts a little,
@@ -16,10 +16,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from training.people.backgrounds import empty_room
-from training.people.cutout import refine_with_grabcut
-from training.people.sources import TRAIN_PEOPLE, person_images
-from training.people.teacher import Teacher
+from softfocus.training.people.backgrounds import empty_room
+from softfocus.training.people.cutout import refine_with_grabcut
+from softfocus.training.people.sources import TRAIN_PEOPLE, person_images
+from softfocus.training.people.teacher import Teacher
 
 
 def main(argv: list[str] | None = None) -> int:

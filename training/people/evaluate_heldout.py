@@ -1,6 +1,6 @@
 """The shipped model against MediaPipe Selfie Segmentation, on the held-out people only.
 
-    .venv-teacher/bin/python -m training.people.evaluate_heldout \\
+    .venv-teacher/bin/python -m softfocus.training.people.evaluate_heldout \\
         --model assets/models/person.onnx --data data/people/heldout --json runs/heldout.json
 
 Runs in the teacher environment (it needs mediapipe) with onnxruntime added; the model runs
@@ -21,11 +21,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from app.mask_refine import MaskRefiner
-from app.segmenter import Segmenter
-from app.settings import PipelineSettings
-from training.metrics import binary_iou, boundary_f_score, flicker
-from training.people.teacher import Teacher
+from softfocus.app.mask_refine import MaskRefiner
+from softfocus.app.segmenter import Segmenter
+from softfocus.app.settings import PipelineSettings
+from softfocus.training.metrics import binary_iou, boundary_f_score, flicker
+from softfocus.training.people.teacher import Teacher
 
 TOLERANCE_PX_AT_640 = 3.0
 

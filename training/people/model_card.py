@@ -1,6 +1,6 @@
 """Writes assets/models/person.md from the run's own figures (no hand-copied numbers).
 
-python -m training.people.model_card --run-dir runs/person --data data/people
+python -m softfocus.training.people.model_card --run-dir runs/person --data data/people
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Build the person dataset: cut-outs, backgrounds, training composites and held-out sets.
 
-    .venv-teacher/bin/python -m training.people.prepare --out data/people
+    .venv-teacher/bin/python -m softfocus.training.people.prepare --out data/people
 
 Runs in the teacher environment (mediapipe + openpeople + OpenCV). Writes:
 
@@ -24,9 +24,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from training.labels import alpha_to_trimap
-from training.people import backgrounds as bg
-from training.people.composite import (
+from softfocus.training.labels import alpha_to_trimap
+from softfocus.training.people import backgrounds as bg
+from softfocus.training.people.composite import (
     NARROW_ASPECTS,
     Cutout,
     composite,
@@ -35,8 +35,8 @@ from training.people.composite import (
     webcam_crop,
     webcam_degrade,
 )
-from training.people.cutout import cut_out, find_tiles, refine_with_grabcut
-from training.people.sources import (
+from softfocus.training.people.cutout import cut_out, find_tiles, refine_with_grabcut
+from softfocus.training.people.sources import (
     HELDOUT_PEOPLE,
     ROOM_SHOTS,
     SHEET_SHOTS,
@@ -44,7 +44,7 @@ from training.people.sources import (
     TRAIN_PEOPLE,
     person_images,
 )
-from training.people.teacher import Teacher
+from softfocus.training.people.teacher import Teacher
 
 TRAIN_SIZE = (448, 256)  # twice the realtime model's 224×128, room for crop augmentation
 EVAL_SIZE = (640, 360)
