@@ -6,15 +6,20 @@ User mistakes end with one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from softfocus.app.blur import MAX_KERNEL_PX, MIN_KERNEL_PX
 from softfocus.app.errors import SoftfocusError
+from softfocus.app.frame_source import VIDEO_SUFFIXES
 from softfocus.app.paths import DEFAULT_MODEL_PATH
-from softfocus.app.settings import EFFECTS, PipelineSettings
+from softfocus.app.settings import EFFECTS, MAX_FEATHER_PX, PipelineSettings
 from softfocus.model.contract import ModelContractError
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+MAX_THREADS = 64
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,8 +50,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def clamp_notices(args: argparse.Namespace, settings: PipelineSettings) -> list[str]:
+    """One line for each value that was out of range and replaced by the nearest valid one."""
+    notices = []
+    if settings.kernel_size_px != args.kernel:
+        notices.append(
+            f"--kernel {args.kernel} is not an odd size from {MIN_KERNEL_PX} to "
+            f"{MAX_KERNEL_PX} px; using {settings.kernel_size_px}."
+        )
+    if settings.feather_px != args.feather:
+        notices.append(
+            f"--feather {args.feather:g} is outside 0 to {MAX_FEATHER_PX:g} px; "
+            f"using {settings.feather_px:g}."
+        )
+    threads = args.process_threads or args.threads
+    if not 1 <= threads <= MAX_THREADS:
+        notices.append(f"--threads {threads} is outside 1 to {MAX_THREADS}; using 1.")
+    return notices
+
+
 def _run_process(args: argparse.Namespace) -> int:
-    from softfocus.app.process_command import ProcessJob, run_process
+    from softfocus.app.process_command import Interrupted, ProcessJob, run_process, written_path
 
     if args.effect.lower() not in EFFECTS:
         raise SoftfocusError(f"Unknown effect {args.effect!r}; choose one of {', '.join(EFFECTS)}.")
@@ -59,16 +83,24 @@ def _run_process(args: argparse.Namespace) -> int:
         smoothing=0.0 if args.no_smoothing else 0.6,
         feather_px=args.feather,
     )
+    for notice in clamp_notices(args, settings):
+        print(f"softfocus: note: {notice}", file=sys.stderr)
+    threads = args.process_threads or args.threads
     job = ProcessJob(
         input_path=args.input,
         output_path=args.output,
         settings=settings,
         model_path=args.process_model or args.model or DEFAULT_MODEL_PATH,
-        num_threads=args.process_threads or args.threads,
+        num_threads=threads if 1 <= threads <= MAX_THREADS else 1,
         show_progress=not args.quiet,
     )
-    count = run_process(job)
-    print(f"softfocus: wrote {count} frame(s) to {args.output}")
+    try:
+        count = run_process(job)
+    except Interrupted as stop:
+        print(f"\nsoftfocus: {stop} (a partial video)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    unit = "frame(s)" if args.input.suffix.lower() in VIDEO_SUFFIXES else "image(s)"
+    print(f"softfocus: wrote {count} {unit} to {written_path(job)}")
     return 0
 
 
@@ -81,6 +113,10 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # FFmpeg's own log lines ("moov atom not found") would stand beside our one-line message
+    # about the same file; the app reports unreadable videos itself. Read by OpenCV when its
+    # FFmpeg backend first opens a file, so setting it here is in time.
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -90,8 +126,18 @@ def main(argv: list[str] | None = None) -> int:
     except (SoftfocusError, ModelContractError) as error:
         print(f"softfocus: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:
+        # A folder that cannot be created, a full disk, a read-only output: the OS's own
+        # words name the file and the reason.
+        reason = error.strerror or str(error)
+        where = f" ({error.filename})" if error.filename else ""
+        print(
+            f"softfocus: error: {reason}{where}; check the path and its permissions.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

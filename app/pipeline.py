@@ -17,6 +17,7 @@ from softfocus.app.backdrops import load_backdrop
 from softfocus.app.buffers import reuse_buffer
 from softfocus.app.compositor import Compositor
 from softfocus.app.errors import InputError
+from softfocus.app.frame_format import as_bgr_frame
 from softfocus.app.mask_refine import MaskRefiner
 from softfocus.app.segmenter import Segmenter
 from softfocus.app.settings import PipelineSettings
@@ -53,6 +54,9 @@ class FramePipeline:
         self._backdrop_key = backdrop_path
 
     def process(self, frame_bgr: np.ndarray, settings: PipelineSettings) -> FrameResult:
+        """``frame_bgr`` may be any layout as_bgr_frame takes (grey, BGRA, 16-bit, 1×1 …);
+        anything it cannot take raises InputError."""
+        frame_bgr = as_bgr_frame(frame_bgr)
         timings: dict[str, float] = {}
         warning = None
         start = time.perf_counter()

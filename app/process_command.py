@@ -1,8 +1,16 @@
-"""``softfocus process``: the pipeline over an image, a video, or a folder of images."""
+"""``softfocus process``: the pipeline over an image, a video, or a folder of images.
+
+Outputs are written under a temporary name and renamed into place when complete, so a crash
+or an error never leaves a half-written file that looks finished. Ctrl+C on a video is the
+one exception, on purpose: the frames done so far are kept under the output name (a playable
+partial video) and the command says so.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +38,21 @@ class ProcessJob:
     show_progress: bool = True
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C during a video: ``frames`` were written to ``path`` (a playable partial video)."""
+
+    def __init__(self, path: Path, frames: int) -> None:
+        super().__init__(f"interrupted after {frames} frame(s); {path} holds them")
+        self.path = path
+        self.frames = frames
+
+
 def run_process(job: ProcessJob) -> int:
     """Process the input; returns the number of frames or images written."""
     source = job.input_path
     if not source.exists():
         raise InputError(f"Input {source} does not exist; pass an image, a video or a folder.")
+    check_output_name(job)
     if job.settings.effect == "replace" and job.settings.backdrop_path:
         load_image(job.settings.backdrop_path, "backdrop")  # fail before any work is done
     with Segmenter(job.model_path, num_threads=job.num_threads) as segmenter:
@@ -49,12 +67,71 @@ def run_process(job: ProcessJob) -> int:
         return _process_video(pipeline, job)
 
 
+def check_output_name(job: ProcessJob) -> None:
+    """Refuse an output OpenCV cannot write before any work is done, not after."""
+    source, target = job.input_path, job.output_path
+    if target.exists() and source.exists() and target.resolve() == source.resolve():
+        raise InputError(f"The output {target} is the input; choose another output name.")
+    if source.is_dir():
+        if target.exists() and not target.is_dir():
+            raise InputError(
+                f"The output {target} is a file; for a folder input, give an output folder."
+            )
+        return
+    if target.is_dir():
+        raise InputError(f"The output {target} is a folder; give a file name, e.g. out.png.")
+    if source.suffix.lower() in IMAGE_SUFFIXES:
+        target = image_target(target, job.settings)
+        if not cv2.haveImageWriter(str(target)):
+            raise InputError(
+                f"Cannot write images named {target.name!r}; end the output in "
+                f"{', '.join(WRITABLE_IMAGE_SUFFIXES)}."
+            )
+    elif target.suffix.lower() not in VIDEO_CODECS:
+        raise InputError(
+            f"The output {target.name} is not a video name; end it in {', '.join(VIDEO_CODECS)}."
+        )
+
+
+WRITABLE_IMAGE_SUFFIXES = (".png", ".jpg", ".bmp", ".tif", ".webp")
+MASK_SUFFIXES = (".png", ".bmp", ".tif", ".tiff")
+
+
+def image_target(target: Path, settings: PipelineSettings) -> Path:
+    """The name an image result is written under: a matte must be lossless, no suffix → PNG."""
+    if not target.suffix or (
+        settings.effect == "mask" and target.suffix.lower() not in MASK_SUFFIXES
+    ):
+        return target.with_suffix(".png")
+    return target
+
+
+def written_path(job: ProcessJob) -> Path:
+    """Where the result lands (an image's name may gain .png, see image_target)."""
+    if job.input_path.is_file() and job.input_path.suffix.lower() in IMAGE_SUFFIXES:
+        return image_target(job.output_path, job.settings)
+    return job.output_path
+
+
+def _temporary_beside(path: Path) -> Path:
+    """A hidden name in the target's folder (same file system: the rename is atomic), keeping
+    the suffix, which is how OpenCV picks the format. Not mkstemp: its 0600 mode would make
+    the result unreadable to others where the user's umask says otherwise."""
+    return path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(4)}.part{path.suffix}")
+
+
 def _write_image(path: Path, image: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    ok, data = cv2.imencode(path.suffix or ".png", image)
+    ok, data = cv2.imencode(path.suffix, image)
     if not ok:
         raise InputError(f"Cannot encode {path.name}; use a .png or .jpg output name.")
-    data.tofile(str(path))
+    temporary = _temporary_beside(path)
+    try:
+        data.tofile(str(temporary))
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
 
 
 def _output_image(result: np.ndarray, settings: PipelineSettings) -> np.ndarray:
@@ -66,11 +143,7 @@ def _process_image(pipeline: FramePipeline, job: ProcessJob, source: Path, targe
     frame = load_image(source, "input image")
     pipeline.reset()  # images are independent: no temporal smoothing across them
     result = pipeline.process(frame, job.settings)
-    if job.settings.effect == "mask" and target.suffix.lower() not in (".png", ".bmp", ".tif"):
-        target = target.with_suffix(".png")
-    if not target.suffix:
-        target = target.with_suffix(".png")
-    _write_image(target, _output_image(result.frame_bgr, job.settings))
+    _write_image(image_target(target, job.settings), _output_image(result.frame_bgr, job.settings))
 
 
 def _process_folder(pipeline: FramePipeline, job: ProcessJob) -> int:
@@ -110,27 +183,46 @@ def _process_video(pipeline: FramePipeline, job: ProcessJob) -> int:
         raise InputError(
             f"The output {target.name} is not a video name; end it in {', '.join(VIDEO_CODECS)}."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = _temporary_beside(target)
+    except OSError:
+        source.close()
+        raise
     fourcc = cv2.VideoWriter_fourcc(*VIDEO_CODECS[target.suffix.lower()])
-    writer = cv2.VideoWriter(os.fspath(target), fourcc, source.fps, source.size)
+    writer = cv2.VideoWriter(os.fspath(temporary), fourcc, source.fps, source.size)
     if not writer.isOpened():
         source.close()
+        temporary.unlink(missing_ok=True)
         raise InputError(f"Cannot write the video {target}; check the folder is writable.")
     progress = ProgressBar(source.frame_count, "frames") if job.show_progress else None
     written = 0
+    finished = False
     try:
         while True:
             try:
                 frame = source.read()
             except EndOfStream:
                 break
-            writer.write(pipeline.process(frame, job.settings).frame_bgr)
+            out = pipeline.process(frame, job.settings).frame_bgr
+            if (out.shape[1], out.shape[0]) != source.size:
+                # A stream whose frame size changes mid-way: the writer would drop the frame.
+                out = cv2.resize(out, source.size, interpolation=cv2.INTER_AREA)
+            writer.write(out)
             written += 1
             if progress:
                 progress.update()
+        finished = True
+    except KeyboardInterrupt:
+        writer.release()
+        os.replace(temporary, target)  # the frames so far play: keep them, and say so
+        raise Interrupted(target, written) from None
     finally:
         writer.release()
         source.close()
         if progress:
             progress.close()
+        if not finished:
+            temporary.unlink(missing_ok=True)
+    os.replace(temporary, target)
     return written

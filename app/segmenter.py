@@ -104,6 +104,10 @@ class Segmenter:
         Frames of another shape than the model are letterboxed, not squashed (app.letterbox).
         """
         _check_frame(frame_bgr)
+        if min(frame_bgr.shape[:2]) < 2:
+            # OpenCV's area resize and border modes want two pixels a side; a 1-pixel-wide
+            # image is still an image, so repeat its pixels rather than refuse it.
+            frame_bgr = np.repeat(np.repeat(frame_bgr, 2, axis=0), 2, axis=1)
         _, box = letterbox(frame_bgr, *self.input_size, dst=self._resized, scratch=self._scratch)
         cv2.cvtColor(self._resized, cv2.COLOR_BGR2RGB, dst=self._rgb)
         np.multiply(self._rgb, np.float32(1.0 / 255.0), out=self._input[0], casting="unsafe")
@@ -145,7 +149,7 @@ def _check_frame(frame_bgr: np.ndarray) -> None:
             f"{getattr(frame_bgr, 'dtype', type(frame_bgr).__name__)}; convert with "
             "np.clip(x, 0, 255).astype(np.uint8)."
         )
-    if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or min(frame_bgr.shape[:2]) < 2:
+    if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or min(frame_bgr.shape[:2]) < 1:
         raise ValueError(
             f"frame_bgr must be H×W×3 (BGR), got shape {frame_bgr.shape}; "
             "convert grey or BGRA frames with cv2.cvtColor first."

@@ -15,6 +15,7 @@ from softfocus.app.blur import clamp_kernel_size
 
 EFFECTS = ("none", "blur", "replace", "outline", "mask")
 DEFAULT_KERNEL_PX = 31
+MAX_FEATHER_PX = 50.0
 
 
 def _clamp_float(value: Any, low: float, high: float, default: float) -> float:
@@ -57,7 +58,7 @@ class PipelineSettings:
         set_(self, "mirror", bool(self.mirror))
         set_(self, "edge_refine", bool(self.edge_refine))
         set_(self, "smoothing", _clamp_float(self.smoothing, 0.0, 0.95, 0.6))
-        set_(self, "feather_px", _clamp_float(self.feather_px, 0.0, 50.0, 2.0))
+        set_(self, "feather_px", _clamp_float(self.feather_px, 0.0, MAX_FEATHER_PX, 2.0))
         low = _clamp_float(self.mask_low, 0.0, 0.99, 0.3)
         high = _clamp_float(self.mask_high, low + 0.01, 1.0, max(0.7, low + 0.01))
         set_(self, "mask_low", low)

@@ -56,6 +56,8 @@ class AppSettings:
         for key in ("camera", "resolution", "window_geometry"):
             if key in values:
                 values[key] = str(values[key])
+        if values.get("model_path") is not None:
+            values["model_path"] = str(values["model_path"])
         if "virtual_camera" in values:
             values["virtual_camera"] = bool(values["virtual_camera"])
         return cls(**values)
@@ -87,7 +89,7 @@ class SettingsStore:
             if version != SETTINGS_VERSION:
                 raise ValueError(f"version {version!r}, expected {SETTINGS_VERSION}")
             return LoadedSettings(AppSettings.from_json(data))
-        except (OSError, ValueError, TypeError) as error:
+        except (OSError, ValueError, TypeError, RecursionError) as error:
             kept = self.path.with_suffix(".json.bad")
             try:
                 os.replace(self.path, kept)

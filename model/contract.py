@@ -25,6 +25,7 @@ CONTRACT_VERSION = 1
 OUTPUT_PROBABILITIES = "probabilities"
 OUTPUT_FOREGROUND = "foreground_probability"
 OUTPUT_KINDS = (OUTPUT_PROBABILITIES, OUTPUT_FOREGROUND)
+MAX_INPUT_PX = 4096  # a real-time segmenter's input; larger is a corrupt field, not a model
 
 
 class ModelContractError(ValueError):
@@ -68,15 +69,25 @@ class ModelContract:
             problems.append(
                 f"contract version {self.version} is not supported (expected {CONTRACT_VERSION})"
             )
-        if self.input_height < 8 or self.input_width < 8:
+        sizes = (self.input_height, self.input_width)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in sizes):
+            return [f"input size {self.input_height!r}x{self.input_width!r} is not two integers"]
+        indices = (*self.foreground_classes, *self.border_classes)
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in indices):
+            return [f"class indices {list(indices)!r} are not all integers"]
+        if not all(isinstance(v, str) for v in (self.output_kind, self.name, self.description)):
+            return ["output_kind, name and description must be strings"]
+        if not isinstance(self.extra, dict):
+            return [f"extra must be an object, found {type(self.extra).__name__}"]
+        if not 8 <= self.input_height <= MAX_INPUT_PX or not 8 <= self.input_width <= MAX_INPUT_PX:
             problems.append(
-                f"input size {self.input_height}x{self.input_width} is too small (expected ≥ 8x8)"
+                f"input size {self.input_height}x{self.input_width} is out of range (expected "
+                f"8 to {MAX_INPUT_PX} a side)"
             )
         if self.output_kind not in OUTPUT_KINDS:
             problems.append(f"output_kind {self.output_kind!r} is not one of {OUTPUT_KINDS}")
         if not self.classes:
             problems.append("classes is empty")
-        indices = (*self.foreground_classes, *self.border_classes)
         if not self.foreground_classes:
             problems.append("foreground_classes is empty")
         if any(not 0 <= i < len(self.classes) for i in indices):
@@ -100,7 +111,7 @@ class ModelContract:
     def from_json(cls, text: str) -> ModelContract:
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as error:
+        except (json.JSONDecodeError, RecursionError) as error:
             raise ModelContractError(
                 f"Model metadata {METADATA_KEY!r} is not valid JSON ({error}). "
                 "Re-export the model with `softfocus-train export`."
@@ -118,10 +129,12 @@ class ModelContract:
                 " Re-export the model with `softfocus-train export`."
             )
         kwargs = {k: v for k, v in data.items() if k in known}
-        for key in ("classes", "foreground_classes", "border_classes"):
-            if key in kwargs:
-                kwargs[key] = tuple(kwargs[key])
         try:
+            for key in ("classes", "foreground_classes", "border_classes"):
+                if key in kwargs:
+                    if not isinstance(kwargs[key], list):
+                        raise TypeError(f"{key} must be a list")
+                    kwargs[key] = tuple(kwargs[key])
             return cls(**kwargs)
         except TypeError as error:
             raise ModelContractError(

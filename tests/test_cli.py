@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from softfocus.app.cli import main
-from tests.fakes import person_frame
+from tests.fakes import person_frame, write_clip
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -177,3 +177,71 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(tiny_model, tmp_path, 
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_one_by_one_image_is_processed(tiny_model, tmp_path):
+    for name, shape in (("one.png", (1, 1, 3)), ("two-by-three.png", (2, 3, 3))):
+        cv2.imwrite(str(tmp_path / name), np.full(shape, 200, np.uint8))
+        out = tmp_path / f"out-{name}"
+        result = run_cli("process", str(tmp_path / name), "-o", str(out), "--model", tiny_model)
+        assert result.returncode == 0, result.stderr
+        assert cv2.imread(str(out)).shape == shape
+
+
+def test_unknown_output_extension_fails_before_any_work(tiny_model, tmp_path):
+    cv2.imwrite(str(tmp_path / "in.png"), person_frame(64, 48)[0])
+    result = run_cli(
+        "process", str(tmp_path / "in.png"), "-o", str(tmp_path / "out.xyz"), "--model", tiny_model
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("softfocus: error: Cannot write images named")
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob("out*")) and not list(tmp_path.glob(".out*"))
+
+
+@pytest.mark.parametrize(("kernel", "used"), [("0", "1"), ("-5", "1"), ("100000", "151")])
+def test_clamped_kernel_is_reported_once(tiny_model, tmp_path, kernel, used):
+    cv2.imwrite(str(tmp_path / "in.png"), person_frame(64, 48)[0])
+    result = run_cli(
+        "process", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png"),
+        "--model", tiny_model, "--kernel", kernel,
+    )  # fmt: skip
+    assert result.returncode == 0
+    notes = [line for line in result.stderr.splitlines() if "note:" in line]
+    assert notes == [
+        f"softfocus: note: --kernel {kernel} is not an odd size from 1 to 151 px; using {used}."
+    ]
+
+
+def test_ctrl_c_during_a_video_keeps_a_playable_partial_output(tiny_model, tmp_path):
+    import signal
+
+    clip = write_clip(tmp_path / "long.avi", frames=400, width=320, height=240, fps=30)
+    out = tmp_path / "out.avi"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "softfocus.app",
+            "process",
+            str(clip),
+            "-o",
+            str(out),
+            "--model",
+            str(tiny_model),
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = ""
+    while "frames [" not in seen:  # the progress bar: frames are being written
+        seen += process.stderr.read(1)
+        assert process.poll() is None, seen
+    process.send_signal(signal.SIGINT)
+    rest = process.communicate(timeout=10)[1]
+    assert process.returncode == 130
+    assert "Traceback" not in rest and "partial" in rest
+    count, size, _fps = count_frames(out)
+    assert 0 < count < 400 and size == (240, 320)
+    assert not list(tmp_path.glob(".*part*"))

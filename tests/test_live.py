@@ -125,7 +125,7 @@ def test_a_failing_source_is_reported_and_reopened(tiny_model):
 def test_a_frame_that_fails_is_reported_and_the_loop_goes_on(tiny_model):
     errors, received = [], []
     # Bad frames for ~0.3 s, so latest-frame-wins cannot skip past all of them.
-    frames = [np.zeros((1, 1, 3), np.uint8)] * 30 + [person_frame(96, 64)[0]] * 10_000
+    frames = [np.zeros((4, 4, 2), np.uint8)] * 30 + [person_frame(96, 64)[0]] * 10_000
     session = LiveSession(
         lambda: ListSource(frames, delay_s=0.01),
         Segmenter(tiny_model),
