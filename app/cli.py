@@ -46,6 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     process.add_argument("--threads", type=int, dest="process_threads", help="inference threads")
     process.add_argument("--no-smoothing", action="store_true", help="turn temporal smoothing off")
     process.add_argument("--feather", type=float, default=2.0, help="edge feathering in px (0=off)")
+    process.add_argument(
+        "--plain-blur", action="store_true", help="blur the whole frame (halos round the person)"
+    )
+    process.add_argument(
+        "--no-edge-colour", action="store_true", help="replace: keep the old edge colours"
+    )
+    process.add_argument(
+        "--light-wrap", type=float, default=0.5, help="replace: backdrop light on edges (0-1)"
+    )
     process.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -62,6 +71,10 @@ def clamp_notices(args: argparse.Namespace, settings: PipelineSettings) -> list[
         notices.append(
             f"--feather {args.feather:g} is outside 0 to {MAX_FEATHER_PX:g} px; "
             f"using {settings.feather_px:g}."
+        )
+    if settings.light_wrap != args.light_wrap:
+        notices.append(
+            f"--light-wrap {args.light_wrap:g} is outside 0 to 1; using {settings.light_wrap:g}."
         )
     threads = args.process_threads or args.threads
     if not 1 <= threads <= MAX_THREADS:
@@ -82,6 +95,9 @@ def _run_process(args: argparse.Namespace) -> int:
         backdrop_path=args.backdrop,
         smoothing=0.0 if args.no_smoothing else 0.6,
         feather_px=args.feather,
+        halo_free=not args.plain_blur,
+        edge_colour=not args.no_edge_colour,
+        light_wrap=args.light_wrap,
     )
     for notice in clamp_notices(args, settings):
         print(f"softfocus: note: {notice}", file=sys.stderr)

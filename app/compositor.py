@@ -15,6 +15,7 @@ import numpy as np
 from softfocus.app.backdrops import aspect_fill, render_builtin
 from softfocus.app.blur import BackgroundBlur
 from softfocus.app.buffers import reuse_buffer
+from softfocus.app.edge_light import EdgeLight
 from softfocus.app.settings import PipelineSettings
 
 OUTLINE_BGR = (80, 230, 80)
@@ -26,6 +27,7 @@ class Compositor:
 
     def __init__(self) -> None:
         self._blur = BackgroundBlur()
+        self._edge_light = EdgeLight()
         self._backdrop_source: np.ndarray | None = None
         self._backdrop_fitted: np.ndarray | None = None
         self._alpha_u8: np.ndarray | None = None
@@ -83,9 +85,16 @@ class Compositor:
         if effect == "replace":
             background = self.backdrop_for(width, height)
         else:
-            background = self._blur.apply(frame_bgr, settings.kernel_size_px)
+            person = alpha if settings.halo_free else None
+            background = self._blur.apply(frame_bgr, settings.kernel_size_px, person_alpha=person)
         blur_end = time.perf_counter()
         out = self._blend(frame_bgr, background, alpha3)
+        if effect == "replace":
+            single = self._alpha_full if alpha.shape[:2] != (height, width) else self._alpha_u8
+            self._edge_light.apply(
+                out, frame_bgr, background, single, alpha, settings.edge_colour,
+                settings.light_wrap,
+            )  # fmt: skip
         if timings_ms is not None:
             # Upsampling α and blending are one stage: both exist only to blend.
             timings_ms["blur"] = (blur_end - blur_start) * 1000

@@ -36,7 +36,9 @@ class PipelineSettings:
     (0 = off); ``feather_px`` is the edge softening in output pixels (0 = off); ``mask_low`` and
     ``mask_high`` are the soft threshold: probabilities below ``mask_low`` become background,
     above ``mask_high`` foreground, linear in between. ``edge_refine`` snaps the mask's edges
-    to the frame's (a guided filter) as it is upsampled.
+    to the frame's (a guided filter) as it is upsampled. ``halo_free`` leaves the person out of
+    the background blur (no halo of their colours round them); ``edge_colour`` and
+    ``light_wrap`` (0 = off, 1 = strongest) treat the soft edge over a replacement backdrop.
     """
 
     effect: str = "blur"
@@ -48,6 +50,9 @@ class PipelineSettings:
     mask_low: float = 0.3
     mask_high: float = 0.7
     edge_refine: bool = True
+    halo_free: bool = True
+    edge_colour: bool = True
+    light_wrap: float = 0.5
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -57,6 +62,9 @@ class PipelineSettings:
         set_(self, "backdrop_path", str(self.backdrop_path) if self.backdrop_path else None)
         set_(self, "mirror", bool(self.mirror))
         set_(self, "edge_refine", bool(self.edge_refine))
+        set_(self, "halo_free", bool(self.halo_free))
+        set_(self, "edge_colour", bool(self.edge_colour))
+        set_(self, "light_wrap", _clamp_float(self.light_wrap, 0.0, 1.0, 0.5))
         set_(self, "smoothing", _clamp_float(self.smoothing, 0.0, 0.95, 0.6))
         set_(self, "feather_px", _clamp_float(self.feather_px, 0.0, MAX_FEATHER_PX, 2.0))
         low = _clamp_float(self.mask_low, 0.0, 0.99, 0.3)

@@ -176,6 +176,18 @@ class MainWindow(QMainWindow):
         self.edges_box = QCheckBox("Follow edges (sharper hair)", panel)
         self.edges_box.toggled.connect(self._edges_changed)
         form.addRow("", self.edges_box)
+        self.edge_colour_box = QCheckBox("Clean edges on backdrops", panel)
+        self.edge_colour_box.setToolTip(
+            "Over a replacement backdrop, estimate the person's own colour at the soft edge "
+            "instead of keeping the old room's."
+        )
+        self.edge_colour_box.toggled.connect(self._edge_colour_changed)
+        form.addRow("", self.edge_colour_box)
+        self.light_wrap_slider = QSlider(Qt.Orientation.Horizontal, panel)
+        self.light_wrap_slider.setRange(0, 10)  # light_wrap in tenths
+        self.light_wrap_slider.setToolTip("How much of the backdrop's light spills onto your edge")
+        self.light_wrap_slider.valueChanged.connect(self._light_wrap_changed)
+        form.addRow("Light wrap", self.light_wrap_slider)
 
         self.model_box = QComboBox(panel)
         self.model_box.activated.connect(self._model_chosen)
@@ -259,6 +271,8 @@ class MainWindow(QMainWindow):
             self.kernel_slider,
             self.mirror_box,
             self.edges_box,
+            self.edge_colour_box,
+            self.light_wrap_slider,
             self.resolution_box,
             self.model_box,
             self.camera_box,
@@ -272,6 +286,8 @@ class MainWindow(QMainWindow):
             self.kernel_label.setText(f"{pipeline.kernel_size_px} px")
             self.mirror_box.setChecked(pipeline.mirror)
             self.edges_box.setChecked(pipeline.edge_refine)
+            self.edge_colour_box.setChecked(pipeline.edge_colour)
+            self.light_wrap_slider.setValue(round(pipeline.light_wrap * 10))
             if self.settings.resolution in RESOLUTIONS:
                 self.resolution_box.setCurrentText(self.settings.resolution)
             self._fill_models()
@@ -315,6 +331,12 @@ class MainWindow(QMainWindow):
 
     def _edges_changed(self, checked: bool) -> None:
         self.apply_settings(self.settings.with_pipeline(edge_refine=checked))
+
+    def _edge_colour_changed(self, checked: bool) -> None:
+        self.apply_settings(self.settings.with_pipeline(edge_colour=checked))
+
+    def _light_wrap_changed(self, tenths: int) -> None:
+        self.apply_settings(self.settings.with_pipeline(light_wrap=tenths / 10))
 
     def _backdrop_changed(self, item: QListWidgetItem | None, previous=None) -> None:
         if item is None:
