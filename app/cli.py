@@ -31,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", type=Path, help="a Softfocus .onnx model (default: bundled)")
     parser.add_argument("--settings", type=Path, help="settings file (default: per-user config)")
     parser.add_argument("--threads", type=int, default=2, help="inference threads (default 2)")
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add Softfocus to the Linux application launcher, then exit",
+    )
     sub = parser.add_subparsers(dest="command")
     process = sub.add_parser(
         "process",
@@ -138,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "process":
             return _run_process(args)
+        if args.install_desktop_entry:
+            from softfocus.app.desktop_entry import install_desktop_entry
+
+            print(f"softfocus: launcher entry written to {install_desktop_entry()}")
+            return 0
         return _run_gui(args)
     except (SoftfocusError, ModelContractError) as error:
         print(f"softfocus: error: {error}", file=sys.stderr)

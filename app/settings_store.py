@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from softfocus.app.paths import settings_path
 from softfocus.app.settings import PipelineSettings
 
 SETTINGS_VERSION = 1
@@ -70,8 +71,7 @@ class LoadedSettings:
 
 
 def default_settings_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(Path.home(), ".config")
-    return Path(base) / "softfocus" / "settings.json"
+    return settings_path()
 
 
 class SettingsStore:

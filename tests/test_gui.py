@@ -1,6 +1,8 @@
 """The window, offscreen, with a generated clip as the camera and a tiny model."""
 
 import json
+import os
+import time
 from pathlib import Path
 
 import cv2
@@ -294,3 +296,42 @@ def test_opencv_does_not_redirect_pysides_plugins():
 
     prepare_qt_environment()
     assert "cv2" not in os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH", "")
+
+
+def test_no_camera_lists_one_disabled_entry(qtbot, make_window, monkeypatch):
+    monkeypatch.setattr("softfocus.app.ui.main_window.list_cameras", lambda: [])
+    window = make_window()
+    window._fill_cameras()
+    box, model = window.camera_box, window.camera_box.model()
+    # Camera entries: those that are not the demo clip or a file given with --source.
+    cameras = [
+        (box.itemText(i), model.item(i).isEnabled())
+        for i in range(box.count())
+        if box.itemData(i) is None or str(box.itemData(i)).isdigit()
+    ]
+    assert cameras == [("No camera found", False)]
+
+
+def test_sigint_closes_the_window_saving_settings(tmp_path):
+    """The real command, offscreen: SIGINT ends it within 2 s with the settings file written."""
+    import signal
+    import subprocess
+    import sys
+
+    clip = write_clip(tmp_path / "clip.avi", frames=60, width=160, height=120, fps=30)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "softfocus.app", "--source", str(clip)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    settings = tmp_path / "softfocus" / "settings.json"
+    time.sleep(3.0)  # the window is up and playing
+    assert process.poll() is None
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=10)
+    assert time.monotonic() - sent < 2.0
+    assert process.returncode in (0, 130)
+    assert settings.is_file() and '"window_geometry"' in settings.read_text()

@@ -71,3 +71,36 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path):
     store.save(AppSettings())
     store.save(AppSettings(camera="2"))
     assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["settings.json"]
+
+
+def test_settings_live_in_the_platforms_config_folder(tmp_path, monkeypatch):
+    from platformdirs.macos import MacOS
+    from platformdirs.unix import Unix
+
+    from softfocus.app.paths import imported_models_dir, settings_path
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    linux = Unix("softfocus", appauthor=False, roaming=True)
+    # Linux: unchanged from earlier releases.
+    assert settings_path(linux) == tmp_path / "xdg" / "softfocus" / "settings.json"
+    assert imported_models_dir(linux) == tmp_path / "data" / "softfocus" / "models"
+    monkeypatch.delenv("XDG_CONFIG_HOME")  # platformdirs honours it on macOS too
+    mac = MacOS("softfocus", appauthor=False, roaming=True)
+    assert "Library/Application Support/softfocus" in settings_path(mac).as_posix()
+
+
+def test_an_existing_settings_file_is_found_where_it_was(tmp_path, monkeypatch):
+    from platformdirs.macos import MacOS
+
+    from softfocus.app.paths import settings_path
+
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    old = tmp_path / "home" / ".config" / "softfocus" / "settings.json"
+    old.parent.mkdir(parents=True)
+    old.write_text("{}")
+    mac = MacOS("softfocus", appauthor=False, roaming=True)
+    assert settings_path(mac) == old  # the new place is empty: keep using the old file
+    old.unlink()
+    assert "Library/Application Support" in settings_path(mac).as_posix()

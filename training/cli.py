@@ -1,4 +1,4 @@
-"""``softfocus-train fit | evaluate | export`` (also ``python -m softfocus.training``)."""
+"""``softfocus-train fit | evaluate | export | import`` (also ``python -m softfocus.training``)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ from softfocus.model.presets import PRESETS, get_preset
 from softfocus.training.augment import AUGMENT_PRESETS
 from softfocus.training.datasets import DatasetError, load_dataset
 from softfocus.training.export import ExportError
+from softfocus.training.import_model import (
+    CHANNEL_ORDERS,
+    LAYOUTS,
+    OUTPUT_MEANINGS,
+    ModelImportError,
+)
 
 EXIT_USAGE = 2
 
@@ -77,7 +83,72 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, required=True)
     export.add_argument("--name", help="model name shown in the app")
     export.add_argument("--description", default="")
+
+    imp = sub.add_parser(
+        "import",
+        help="make a foreign ONNX or TFLite segmentation model a Softfocus model",
+        description="Wrap a segmentation model that was not exported by softfocus-train so the "
+        "app can use it: say how it wants its input and what its output means. The result "
+        "goes to the app's model folder (its Model menu lists it) unless -o is given.",
+    )
+    imp.add_argument("model", type=Path, help="an .onnx or .tflite file")
+    imp.add_argument("-o", "--output", type=Path, help="where to write the Softfocus .onnx")
+    imp.add_argument("--name", help="name shown in the app (default: the file's stem)")
+    imp.add_argument("--licence", default="", help="the weights' licence, shown in the app")
+    imp.add_argument("--description", default="")
+    imp.add_argument("--layout", default="nhwc", choices=LAYOUTS, help="input layout")
+    imp.add_argument("--channels", default="rgb", choices=CHANNEL_ORDERS)
+    imp.add_argument(
+        "--range", default="0,1", help="input value range the model expects: 0,1 | -1,1 | 0,255"
+    )
+    imp.add_argument("--input-size", help="HxW, where the model's input size is dynamic")
+    imp.add_argument("--output-layout", default="nhwc", choices=LAYOUTS)
+    imp.add_argument(
+        "--output-meaning",
+        default="foreground",
+        choices=OUTPUT_MEANINGS,
+        help="foreground / background probability, a foreground logit, or per-class "
+        "scores / logits (then --foreground-class)",
+    )
+    imp.add_argument("--foreground-class", type=int, default=1)
     return parser
+
+
+def _import(args) -> int:
+    from softfocus.app.paths import imported_models_dir
+    from softfocus.training.import_model import ForeignModel, import_model
+
+    try:
+        low, high = (float(v) for v in args.range.split(","))
+        size = None
+        if args.input_size:
+            height, width = (int(v) for v in args.input_size.lower().split("x"))
+            size = (height, width)
+    except ValueError:
+        raise ModelImportError(
+            f"--range {args.range!r} or --input-size {args.input_size!r} is malformed; "
+            "write e.g. --range -1,1 --input-size 144x256."
+        ) from None
+    name = args.name or args.model.stem
+    output = args.output or imported_models_dir() / f"{name}.onnx"
+    spec = ForeignModel(
+        layout=args.layout,
+        channels=args.channels,
+        value_range=(low, high),
+        input_size=size,
+        output_layout=args.output_layout,
+        output=args.output_meaning,
+        foreground_class=args.foreground_class,
+        name=name,
+        description=args.description,
+        licence=args.licence,
+    )
+    contract = import_model(args.model, output, spec)
+    print(
+        f"softfocus-train: imported {args.model.name} as {output} "
+        f"({contract.input_width}x{contract.input_height} input)"
+    )
+    return 0
 
 
 def _load_dataset(args):
@@ -173,8 +244,9 @@ def _export(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"fit": _fit, "evaluate": _evaluate, "export": _export}[args.command](args)
-    except (DatasetError, ModelContractError, ExportError) as error:
+        commands = {"fit": _fit, "evaluate": _evaluate, "export": _export, "import": _import}
+        return commands[args.command](args)
+    except (DatasetError, ModelContractError, ExportError, ModelImportError) as error:
         print(f"softfocus-train: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

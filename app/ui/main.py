@@ -13,6 +13,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from softfocus.app.ui.main_window import MainWindow
     from softfocus.app.ui.qt_environment import prepare_qt_environment
+    from softfocus.app.ui.signals import QuitOnSignals
 
     prepare_qt_environment()
 
@@ -25,4 +26,13 @@ def run_gui(args: argparse.Namespace) -> int:
         model_override=str(args.model) if args.model else None,
     )
     window.show()
-    return app.exec()
+    # Ctrl+C in the terminal, or SIGTERM from a service manager: close as the window's close
+    # button would, and exit 128 + the signal number, as a shell expects.
+    signals = QuitOnSignals(lambda _signum: window.close())
+    try:
+        status = app.exec()
+    finally:
+        signals.restore()
+    if signals.received is not None:
+        return 128 + signals.received
+    return status

@@ -37,7 +37,13 @@ from softfocus.app.backdrops import BUILTIN_BACKDROPS, BUILTIN_PREFIX, load_back
 from softfocus.app.errors import SoftfocusError
 from softfocus.app.frame_source import CameraSource, open_source
 from softfocus.app.live import LiveSession
-from softfocus.app.paths import DEFAULT_MODEL_PATH, DEMO_CLIP_PATH
+from softfocus.app.model_catalog import imported_models
+from softfocus.app.paths import (
+    DEFAULT_MODEL_PATH,
+    DEMO_CLIP_PATH,
+    imported_models_dir,
+    snapshots_dir,
+)
 from softfocus.app.segmenter import Segmenter
 from softfocus.app.settings_store import AppSettings, SettingsStore
 from softfocus.app.ui.bridge import SessionBridge, to_qimage
@@ -49,18 +55,20 @@ EFFECT_LABELS = [("None", "none"), ("Blur", "blur"), ("Replace", "replace"), ("O
 RESOLUTIONS = ["640x480", "1280x720", "1920x1080"]
 DEMO_SOURCE = "demo"
 OPEN_MODEL = "__open__"
+NO_CAMERA_LABEL = "No camera found"
 
 
-def list_cameras() -> list[tuple[str, str]]:
-    """(index, name) of cameras Qt knows; an empty list when there is none."""
+def list_cameras() -> list[tuple[str, str]] | None:
+    """(index, name) of the cameras that exist; [] when there is none; None when this Qt
+    cannot tell (no QtMultimedia backend), and the user may still try camera 0."""
     try:
         from PySide6.QtMultimedia import QMediaDevices
 
         return [
             (str(i), device.description()) for i, device in enumerate(QMediaDevices.videoInputs())
         ]
-    except Exception:  # QtMultimedia missing or no backend: fall back to plain indices
-        return []
+    except Exception:  # QtMultimedia missing or no backend
+        return None
 
 
 class MainWindow(QMainWindow):
@@ -82,7 +90,7 @@ class MainWindow(QMainWindow):
             self.settings = replace(self.settings, model_path=model_override)
         self._source_override = source_override
         self._registry = registry or default_registry()
-        self._snapshot_dir = snapshot_dir or Path.home() / "Pictures"
+        self._snapshot_dir = snapshot_dir or snapshots_dir()
         self._num_threads = num_threads
         self._session: LiveSession | None = None
         self._segmenter: Segmenter | None = None
@@ -247,10 +255,13 @@ class MainWindow(QMainWindow):
     def _fill_cameras(self) -> None:
         self.camera_box.clear()
         cameras = list_cameras()
-        for index, name in cameras:
+        for index, name in cameras or ():
             self.camera_box.addItem(name, index)
-        if not cameras:
+        if cameras is None:
             self.camera_box.addItem("Camera 0", "0")
+        elif not cameras:
+            self.camera_box.addItem(NO_CAMERA_LABEL, None)
+            self.camera_box.model().item(self.camera_box.count() - 1).setEnabled(False)
         if DEMO_CLIP_PATH.is_file():
             self.camera_box.addItem("Demo clip", DEMO_SOURCE)
         if self._source_override and not self._source_override.isdigit():
@@ -259,7 +270,13 @@ class MainWindow(QMainWindow):
     def _fill_models(self) -> None:
         self.model_box.clear()
         self.model_box.addItem("Person (bundled)", "")
-        if self.settings.model_path:
+        for entry in imported_models(imported_models_dir()):
+            self.model_box.addItem(f"{entry.name} (imported)", str(entry.path))
+            if entry.licence:
+                self.model_box.setItemData(
+                    self.model_box.count() - 1, entry.licence, Qt.ItemDataRole.ToolTipRole
+                )
+        if self.settings.model_path and self.model_box.findData(self.settings.model_path) < 0:
             self.model_box.addItem(Path(self.settings.model_path).name, self.settings.model_path)
         self.model_box.addItem("Open model…", OPEN_MODEL)
 
@@ -291,10 +308,15 @@ class MainWindow(QMainWindow):
             if self.settings.resolution in RESOLUTIONS:
                 self.resolution_box.setCurrentText(self.settings.resolution)
             self._fill_models()
-            self.model_box.setCurrentIndex(1 if self.settings.model_path else 0)
+            self.model_box.setCurrentIndex(
+                max(0, self.model_box.findData(self.settings.model_path or ""))
+            )
             self._fill_cameras()
             source = self._source_override or self.settings.camera
-            self.camera_box.setCurrentIndex(max(0, self.camera_box.findData(source)))
+            index = self.camera_box.findData(source)
+            if index < 0:  # the saved camera is gone: show what plays instead
+                index = self.camera_box.findData(DEMO_SOURCE)
+            self.camera_box.setCurrentIndex(max(0, index))
         self._select_backdrop(pipeline.backdrop_path)
 
     def _select_backdrop(self, key: str | None) -> None:
