@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     process.add_argument("--no-smoothing", action="store_true", help="turn temporal smoothing off")
     process.add_argument("--feather", type=float, default=2.0, help="edge feathering in px (0=off)")
     process.add_argument(
+        "--no-cleanup", action="store_true", help="keep mask specks away from the person"
+    )
+    process.add_argument(
         "--plain-blur", action="store_true", help="blur the whole frame (halos round the person)"
     )
     process.add_argument(
@@ -101,6 +104,7 @@ def _run_process(args: argparse.Namespace) -> int:
         smoothing=0.0 if args.no_smoothing else 0.6,
         feather_px=args.feather,
         halo_free=not args.plain_blur,
+        cleanup=not args.no_cleanup,
         edge_colour=not args.no_edge_colour,
         light_wrap=args.light_wrap,
     )

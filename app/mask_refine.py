@@ -1,5 +1,5 @@
-"""Mask clean-up, as a named chain: temporal smoothing → edge-aware upsampling → soft
-threshold → feathering.
+"""Mask clean-up, as a named chain: speck and hole clean-up → temporal smoothing →
+edge-aware upsampling → soft threshold → feathering.
 
 Smoothing comes first, on the model's raw probabilities: there, flicker is a small wobble
 (0.4 ↔ 0.6) that is easy to tell from motion (0 → 1); after the threshold stretches it, the
@@ -15,6 +15,7 @@ import numpy as np
 
 from softfocus.app.buffers import reuse_buffer
 from softfocus.app.edge_refine import EdgeRefiner
+from softfocus.app.mask_cleanup import clean_mask
 from softfocus.app.settings import PipelineSettings
 
 # A pixel whose probability moves by this much or more is taken as real motion and follows
@@ -31,6 +32,7 @@ class MaskRefiner:
         self._weight: np.ndarray | None = None
         self._edges = EdgeRefiner()
         self._thresholded: np.ndarray | None = None
+        self._cleaned: np.ndarray | None = None
 
     def reset(self) -> None:
         self._previous = None
@@ -49,6 +51,11 @@ class MaskRefiner:
         pixels wide. ``output_width`` is the width of the frame the mask will cover, so
         ``feather_px`` means output pixels whatever the mask's resolution.
         """
+        if settings.cleanup:
+            # On a copy: ``alpha`` may be the segmenter's buffer, or a caller's array.
+            self._cleaned = reuse_buffer(self._cleaned, alpha.shape, np.float32)
+            np.copyto(self._cleaned, alpha)
+            alpha = clean_mask(self._cleaned, settings.min_component_share)
         alpha = self._smooth(alpha, settings.smoothing)
         if frame_bgr is not None and settings.edge_refine:
             alpha = self._edges.apply(alpha, frame_bgr)

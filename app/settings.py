@@ -39,6 +39,8 @@ class PipelineSettings:
     to the frame's (a guided filter) as it is upsampled. ``halo_free`` leaves the person out of
     the background blur (no halo of their colours round them); ``edge_colour`` and
     ``light_wrap`` (0 = off, 1 = strongest) treat the soft edge over a replacement backdrop.
+    ``cleanup`` drops mask components smaller than ``min_component_share`` of the frame that
+    lie away from the person, and fills small holes inside them.
     """
 
     effect: str = "blur"
@@ -53,6 +55,8 @@ class PipelineSettings:
     halo_free: bool = True
     edge_colour: bool = True
     light_wrap: float = 0.5
+    cleanup: bool = True
+    min_component_share: float = 0.03
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -65,6 +69,8 @@ class PipelineSettings:
         set_(self, "halo_free", bool(self.halo_free))
         set_(self, "edge_colour", bool(self.edge_colour))
         set_(self, "light_wrap", _clamp_float(self.light_wrap, 0.0, 1.0, 0.5))
+        set_(self, "cleanup", bool(self.cleanup))
+        set_(self, "min_component_share", _clamp_float(self.min_component_share, 0.0, 0.5, 0.03))
         set_(self, "smoothing", _clamp_float(self.smoothing, 0.0, 0.95, 0.6))
         set_(self, "feather_px", _clamp_float(self.feather_px, 0.0, MAX_FEATHER_PX, 2.0))
         low = _clamp_float(self.mask_low, 0.0, 0.99, 0.3)

@@ -184,6 +184,12 @@ class MainWindow(QMainWindow):
         self.edges_box = QCheckBox("Follow edges (sharper hair)", panel)
         self.edges_box.toggled.connect(self._edges_changed)
         form.addRow("", self.edges_box)
+        self.cleanup_box = QCheckBox("Remove specks from the mask", panel)
+        self.cleanup_box.setToolTip(
+            "Drop small patches the model mistakes for you, away from you; fill small holes."
+        )
+        self.cleanup_box.toggled.connect(self._cleanup_changed)
+        form.addRow("", self.cleanup_box)
         self.edge_colour_box = QCheckBox("Clean edges on backdrops", panel)
         self.edge_colour_box.setToolTip(
             "Over a replacement backdrop, estimate the person's own colour at the soft edge "
@@ -288,6 +294,7 @@ class MainWindow(QMainWindow):
             self.kernel_slider,
             self.mirror_box,
             self.edges_box,
+            self.cleanup_box,
             self.edge_colour_box,
             self.light_wrap_slider,
             self.resolution_box,
@@ -303,6 +310,7 @@ class MainWindow(QMainWindow):
             self.kernel_label.setText(f"{pipeline.kernel_size_px} px")
             self.mirror_box.setChecked(pipeline.mirror)
             self.edges_box.setChecked(pipeline.edge_refine)
+            self.cleanup_box.setChecked(pipeline.cleanup)
             self.edge_colour_box.setChecked(pipeline.edge_colour)
             self.light_wrap_slider.setValue(round(pipeline.light_wrap * 10))
             if self.settings.resolution in RESOLUTIONS:
@@ -353,6 +361,9 @@ class MainWindow(QMainWindow):
 
     def _edges_changed(self, checked: bool) -> None:
         self.apply_settings(self.settings.with_pipeline(edge_refine=checked))
+
+    def _cleanup_changed(self, checked: bool) -> None:
+        self.apply_settings(self.settings.with_pipeline(cleanup=checked))
 
     def _edge_colour_changed(self, checked: bool) -> None:
         self.apply_settings(self.settings.with_pipeline(edge_colour=checked))
