@@ -105,6 +105,7 @@ def _run_process(args: argparse.Namespace) -> int:
         feather_px=args.feather,
         halo_free=not args.plain_blur,
         cleanup=not args.no_cleanup,
+        skip_still=False,  # a file gets the model on every frame: quality over CPU here
         edge_colour=not args.no_edge_colour,
         light_wrap=args.light_wrap,
     )

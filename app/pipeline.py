@@ -18,6 +18,7 @@ from softfocus.app.buffers import reuse_buffer
 from softfocus.app.compositor import Compositor
 from softfocus.app.errors import InputError
 from softfocus.app.frame_format import as_bgr_frame
+from softfocus.app.inference_saver import InferenceSaver
 from softfocus.app.mask_refine import MaskRefiner
 from softfocus.app.segmenter import Segmenter
 from softfocus.app.settings import PipelineSettings
@@ -40,10 +41,16 @@ class FramePipeline:
         self._backdrop_key: str | None = None
         self._mirrored: np.ndarray | None = None
         self._ones: np.ndarray | None = None
+        self.saver = InferenceSaver()
+        self._last_lowres: np.ndarray | None = None
+        self._last_shape: tuple[int, ...] | None = None
 
     def reset(self) -> None:
         """Forget temporal state: the next frame is unrelated to the last."""
         self.refiner.reset()
+        self.saver.reset()
+        self._last_lowres = None
+        self._last_shape = None
 
     def set_backdrop(self, backdrop_path: str | None) -> None:
         """Load a backdrop (path or ``builtin:NAME``); raises InputError and keeps the old one."""
@@ -74,7 +81,21 @@ class FramePipeline:
             alpha = self._full_alpha()
             timings["segment"] = timings["refine"] = 0.0
         else:
-            alpha = self.segmenter.process_lowres(frame_bgr)
+            # The last mask is reused only for a frame of the same size (a new size, e.g. a
+            # camera switch, always gets the model).
+            same_size = self._last_shape == frame_bgr.shape
+            reuse = same_size and not self.saver.should_infer(
+                frame_bgr, settings.skip_still, settings.inference_every
+            )
+            if reuse:
+                alpha = self._last_lowres
+                timings["inferred"] = 0.0
+            else:
+                alpha = self.segmenter.process_lowres(frame_bgr)
+                self._last_lowres = alpha.copy()
+                self._last_shape = frame_bgr.shape
+                self.saver.inferred(frame_bgr)
+                timings["inferred"] = 1.0
             t1 = time.perf_counter()
             timings["segment"] = (t1 - start) * 1000
             alpha = self.refiner.refine(alpha, settings, output_width=width, frame_bgr=frame_bgr)

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._snapshot_dir = snapshot_dir or snapshots_dir()
         self._num_threads = num_threads
         self._session: LiveSession | None = None
+        self._inferred_recent: collections.deque[bool] = collections.deque(maxlen=30)
         self._segmenter: Segmenter | None = None
         self._virtual_camera = None
         self._bridge = SessionBridge(self)
@@ -545,7 +546,16 @@ class MainWindow(QMainWindow):
         stages = " ".join(
             f"{k} {timings[k]:.1f}" for k in ("segment", "refine", "blur", "blend") if k in timings
         )
-        self.fps_label.setText(f"{info['fps']:.1f} fps · {stages} ms · dropped {info['dropped']}")
+        if "inferred" in timings:  # the CPU saver: how many recent frames ran the model
+            self._inferred_recent.append(timings["inferred"] > 0)
+        model_runs = (
+            f" · model {sum(self._inferred_recent)}/{len(self._inferred_recent)}"
+            if self._inferred_recent
+            else ""
+        )
+        self.fps_label.setText(
+            f"{info['fps']:.1f} fps · {stages} ms{model_runs} · dropped {info['dropped']}"
+        )
         if self._virtual_camera is None and self.virtual_camera_box.isChecked():
             self._open_virtual_camera(*info["size"])
 

@@ -1,0 +1,61 @@
+"""The CPU saver: when to run the model, and when the last mask will do.
+
+On a laptop on battery the model is most of the frame's cost, and most frames of a call look
+like the last one. Two rules, both reusing the last model-resolution mask (the refine chain
+and the compositing still run every frame, so the blurred room moves smoothly):
+
+* **still scene**: a 64×36 grey thumbnail differs from the one the model last saw by less
+  than ``STILL_DIFFERENCE`` grey levels on average; at most ``MAX_SKIPPED`` frames in a row,
+  so a slow drift is caught up within a third of a second;
+* **efficiency**: infer only every Nth frame (``PipelineSettings.inference_every``).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+THUMBNAIL_SIZE = (64, 36)
+# Mean absolute difference of the thumbnail, in grey levels, below which a frame counts as
+# still. Provisional: chosen as well above webcam sensor noise on a 64×36 average (under 1
+# level) and below a head turn (tens of levels in the moving area, several on average).
+STILL_DIFFERENCE = 1.5
+MAX_SKIPPED = 10
+
+
+class InferenceSaver:
+    def __init__(self) -> None:
+        self._last_thumbnail: np.ndarray | None = None
+        self._thumbnail = np.empty(THUMBNAIL_SIZE[::-1], np.uint8)
+        self._difference = np.empty(THUMBNAIL_SIZE[::-1], np.uint8)
+        self._skipped = 0
+        self._frame = 0
+        self.frames_seen = 0
+        self.frames_inferred = 0
+
+    def reset(self) -> None:
+        self._last_thumbnail = None
+        self._skipped = 0
+
+    def should_infer(self, frame_bgr: np.ndarray, skip_still: bool, every: int) -> bool:
+        """Decide for this frame; call ``inferred()`` after running the model."""
+        self.frames_seen += 1
+        self._frame += 1
+        if self._last_thumbnail is None or self._skipped >= MAX_SKIPPED:
+            return True
+        if (every > 1 and self._frame % every) or (skip_still and self._still(frame_bgr)):
+            self._skipped += 1
+            return False
+        return True
+
+    def _still(self, frame_bgr: np.ndarray) -> bool:
+        small = cv2.resize(frame_bgr, THUMBNAIL_SIZE, interpolation=cv2.INTER_AREA)
+        cv2.cvtColor(small, cv2.COLOR_BGR2GRAY, dst=self._thumbnail)
+        cv2.absdiff(self._thumbnail, self._last_thumbnail, dst=self._difference)
+        return float(self._difference.mean()) < STILL_DIFFERENCE
+
+    def inferred(self, frame_bgr: np.ndarray) -> None:
+        small = cv2.resize(frame_bgr, THUMBNAIL_SIZE, interpolation=cv2.INTER_AREA)
+        self._last_thumbnail = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        self._skipped = 0
+        self.frames_inferred += 1
