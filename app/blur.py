@@ -15,6 +15,8 @@ the same shrunk domain, on one four-channel float image (B·w, G·w, R·w, w), o
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
@@ -247,5 +249,6 @@ SMALL_BUFFERS = {
 }
 
 
+@functools.lru_cache(maxsize=8)
 def _disc(radius: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))

@@ -30,6 +30,7 @@ class InferenceSaver:
         self._difference = np.empty(THUMBNAIL_SIZE[::-1], np.uint8)
         self._skipped = 0
         self._frame = 0
+        self._thumbnail_frame = -1
         self.frames_seen = 0
         self.frames_inferred = 0
 
@@ -48,14 +49,22 @@ class InferenceSaver:
             return False
         return True
 
-    def _still(self, frame_bgr: np.ndarray) -> bool:
+    def _thumbnail_of(self, frame_bgr: np.ndarray) -> np.ndarray:
         small = cv2.resize(frame_bgr, THUMBNAIL_SIZE, interpolation=cv2.INTER_AREA)
-        cv2.cvtColor(small, cv2.COLOR_BGR2GRAY, dst=self._thumbnail)
+        self._thumbnail_frame = self._frame
+        return cv2.cvtColor(small, cv2.COLOR_BGR2GRAY, dst=self._thumbnail)
+
+    def _still(self, frame_bgr: np.ndarray) -> bool:
+        self._thumbnail_of(frame_bgr)
         cv2.absdiff(self._thumbnail, self._last_thumbnail, dst=self._difference)
         return float(self._difference.mean()) < STILL_DIFFERENCE
 
     def inferred(self, frame_bgr: np.ndarray) -> None:
-        small = cv2.resize(frame_bgr, THUMBNAIL_SIZE, interpolation=cv2.INTER_AREA)
-        self._last_thumbnail = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        # The stillness check may already have made this frame's thumbnail: not twice.
+        if self._thumbnail_frame != self._frame:
+            self._thumbnail_of(frame_bgr)
+        if self._last_thumbnail is None:
+            self._last_thumbnail = np.empty_like(self._thumbnail)
+        np.copyto(self._last_thumbnail, self._thumbnail)
         self._skipped = 0
         self.frames_inferred += 1

@@ -84,15 +84,18 @@ class FramePipeline:
             # The last mask is reused only for a frame of the same size (a new size, e.g. a
             # camera switch, always gets the model).
             same_size = self._last_shape == frame_bgr.shape
-            reuse = same_size and not self.saver.should_infer(
+            # Asked every frame, so the saver counts frames and its thumbnail is this frame's.
+            wanted = self.saver.should_infer(
                 frame_bgr, settings.skip_still, settings.inference_every
             )
+            reuse = same_size and not wanted
             if reuse:
                 alpha = self._last_lowres
                 timings["inferred"] = 0.0
             else:
                 alpha = self.segmenter.process_lowres(frame_bgr)
-                self._last_lowres = alpha.copy()
+                self._last_lowres = reuse_buffer(self._last_lowres, alpha.shape, np.float32)
+                np.copyto(self._last_lowres, alpha)
                 self._last_shape = frame_bgr.shape
                 self.saver.inferred(frame_bgr)
                 timings["inferred"] = 1.0
