@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--settings", type=Path, help="settings file (default: per-user config)")
     parser.add_argument("--threads", type=int, default=2, help="inference threads (default 2)")
     parser.add_argument(
+        "--tray",
+        action="store_true",
+        help="start in the system tray, window hidden (where the desktop has a tray)",
+    )
+    parser.add_argument(
         "--install-desktop-entry",
         action="store_true",
         help="add Softfocus to the Linux application launcher, then exit",

@@ -30,6 +30,9 @@ class AppSettings:
     user_backdrops: tuple[str, ...] = ()
     window_geometry: str = ""  # Qt's saveGeometry(), base64
     virtual_camera: bool = False
+    # Closing the window while the virtual camera is on: None = ask (once), True = keep
+    # running in the tray, False = quit.
+    close_to_tray: bool | None = None
 
     def with_pipeline(self, **changes: Any) -> AppSettings:
         return replace(self, pipeline=replace(self.pipeline, **changes))
@@ -61,6 +64,8 @@ class AppSettings:
             values["model_path"] = str(values["model_path"])
         if "virtual_camera" in values:
             values["virtual_camera"] = bool(values["virtual_camera"])
+        if values.get("close_to_tray") is not None:
+            values["close_to_tray"] = bool(values["close_to_tray"])
         return cls(**values)
 
 

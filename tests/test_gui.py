@@ -11,6 +11,8 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from PySide6.QtCore import Qt
+
 from softfocus.app.frame_source import SourceError
 from softfocus.app.settings_store import SettingsStore
 from softfocus.app.ui.main_window import MainWindow
@@ -335,3 +337,172 @@ def test_sigint_closes_the_window_saving_settings(tmp_path):
     assert time.monotonic() - sent < 2.0
     assert process.returncode in (0, 130)
     assert settings.is_file() and '"window_geometry"' in settings.read_text()
+
+
+# ----- tray mode and the CPU saver's control ------------------------------------------------
+class StubTray:
+    """Stands in for a tray icon that is really shown (offscreen Qt has no tray)."""
+
+    visible = True
+
+    def __init__(self) -> None:
+        self.removed = False
+
+    def refresh(self) -> None:
+        pass
+
+    def remove(self) -> None:
+        self.removed = True
+
+
+@pytest.fixture
+def stub_application(monkeypatch, qapp):
+    """The window quits the application itself in tray mode; the test session's must survive."""
+    calls = []
+    monkeypatch.setattr("softfocus.app.ui.main_window.quit_application", lambda: calls.append(1))
+    yield calls
+    qapp.setQuitOnLastWindowClosed(True)
+
+
+def fake_registry(cameras):
+    def factory(width, height, fps):
+        cameras.append(FakeCamera(width, height, fps))
+        return cameras[-1]
+
+    registry = BackendRegistry()
+    registry.register("fake", factory)
+    return registry
+
+
+def test_tray_actions_change_the_settings_like_the_window_controls(
+    qtbot, make_window, stub_application
+):
+    from softfocus.app.ui.tray import TrayController
+
+    cameras = []
+    window = make_window(registry=fake_registry(cameras))
+    tray = TrayController(window)
+    wait_frames(qtbot, window, 1)
+
+    window.effect_box.setCurrentIndex(window.effect_box.findData("blur"))
+    window._effect_changed(window.effect_box.currentIndex())
+    tray.menu.aboutToShow.emit()
+    assert tray.blur_action.isChecked()
+    tray.blur_action.trigger()  # unchecks: blur off
+    assert window.settings.pipeline.effect == "none"
+    assert window.effect_box.currentData() == "none"
+    tray.blur_action.trigger()
+    assert window.settings.pipeline.effect == "blur"
+
+    before = window.backdrop_list.currentRow()
+    tray.next_backdrop_action.trigger()
+    expected = window.backdrop_list.item((before + 1) % window.backdrop_list.count())
+    assert window.settings.pipeline.effect == "replace"
+    assert window.settings.pipeline.backdrop_path == expected.data(Qt.ItemDataRole.UserRole)
+
+    tray.virtual_camera_action.trigger()
+    assert window.virtual_camera_box.isChecked() and window.settings.virtual_camera
+    qtbot.waitUntil(lambda: cameras and len(cameras[0].frames) >= 3, timeout=5000)
+
+    tray.window_action.trigger()
+    assert not window.isVisible() and tray.window_action.text() == "Show window"
+    tray.window_action.trigger()
+    assert window.isVisible() and tray.window_action.text() == "Hide window"
+
+    tray.quit_action.trigger()
+    assert not window.isVisible()
+    assert cameras[0].closed and window._session is None
+    assert stub_application == [1]
+
+
+def test_hidden_window_draws_no_preview_but_keeps_feeding_the_call(
+    qtbot, make_window, stub_application
+):
+    cameras = []
+    window = make_window(registry=fake_registry(cameras))
+    wait_frames(qtbot, window, 1)
+    window.virtual_camera_box.setChecked(True)
+    window.hide_to_tray()
+    qtbot.wait(100)  # frames already in flight may still carry a picture
+    shown_key = window.preview.image().cacheKey()
+    sent = len(cameras[0].frames) if cameras else 0
+    start = window.frames_shown
+    qtbot.waitUntil(lambda: window.frames_shown >= start + 5, timeout=5000)
+    assert window.preview.image().cacheKey() == shown_key  # nothing new drawn
+    assert len(cameras[0].frames) >= sent + 5  # the call still gets every frame
+    window.show_from_tray()
+    wait_frames(qtbot, window, 3)
+    assert window.preview.image().cacheKey() != shown_key
+
+
+def test_closing_with_the_virtual_camera_on_asks_once_and_remembers(
+    qtbot, make_window, stub_application, tmp_path
+):
+    cameras = []
+    store = tmp_path / "tray.json"
+    window = make_window(registry=fake_registry(cameras), store_path=store)
+    window.attach_tray(StubTray())
+    asked = []
+    window.ask_keep_in_tray = lambda: asked.append(1) or True
+    wait_frames(qtbot, window, 1)
+
+    window.close()  # virtual camera off: closes for real, no question
+    assert not asked and window._session is None
+    assert stub_application == [1]
+
+    window = make_window(registry=fake_registry(cameras), store_path=store)
+    window.attach_tray(StubTray())
+    window.ask_keep_in_tray = lambda: asked.append(1) or True
+    wait_frames(qtbot, window, 1)
+    window.virtual_camera_box.setChecked(True)
+    qtbot.waitUntil(lambda: len(cameras) == 1 and len(cameras[0].frames) >= 2, timeout=5000)
+    window.close()
+    assert asked == [1] and not window.isVisible()
+    sent = len(cameras[0].frames)
+    qtbot.waitUntil(lambda: len(cameras[0].frames) >= sent + 3, timeout=5000)  # still running
+    window.show_from_tray()
+    window.close()
+    assert asked == [1]  # remembered: not asked again
+    assert json.loads(store.read_text())["settings"]["close_to_tray"] is True
+    window.quit_app()
+    assert cameras[0].closed
+
+
+def test_declining_the_tray_quits(qtbot, make_window, stub_application):
+    cameras = []
+    window = make_window(registry=fake_registry(cameras))
+    window.attach_tray(StubTray())
+    window.ask_keep_in_tray = lambda: False
+    wait_frames(qtbot, window, 1)
+    window.virtual_camera_box.setChecked(True)
+    qtbot.waitUntil(lambda: bool(cameras), timeout=5000)
+    window.close()
+    assert window._session is None and cameras[0].closed
+    assert window.settings.close_to_tray is False
+
+
+def test_real_tray_icon_where_the_desktop_has_one(qtbot, make_window):
+    from softfocus.app.ui.tray import TrayController, tray_available
+
+    if not tray_available():
+        pytest.skip("no system tray on this display (offscreen or no tray host)")
+    window = make_window()
+    tray = TrayController(window)
+    assert tray.visible
+    tray.remove()
+
+
+def test_efficiency_choice_reaches_the_worker(qtbot, make_window):
+    window = make_window()
+    index = window.efficiency_box.findText("Model every 3rd frame")
+    window.efficiency_box.setCurrentIndex(index)
+    window._efficiency_chosen(index)
+    assert window.settings.pipeline.inference_every == 3
+    window._inferred_recent.clear()
+    qtbot.waitUntil(lambda: len(window._inferred_recent) >= 12, timeout=5000)
+    assert sum(window._inferred_recent) <= len(window._inferred_recent) // 2
+    assert "model " in window.fps_label.text()
+    index = window.efficiency_box.findText("Full rate")
+    window._efficiency_chosen(index)
+    assert not window.settings.pipeline.skip_still
+    assert window.settings.pipeline.inference_every == 1

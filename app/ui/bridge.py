@@ -37,7 +37,13 @@ class SessionBridge(QObject):
         self._lock = threading.Lock()
         self._virtual_camera = None
         self._last_frame: np.ndarray | None = None
+        self._preview = True
         self.virtual_camera_errors = 0
+
+    def set_preview(self, enabled: bool) -> None:
+        """With the window hidden nobody sees the preview: frames still go to the virtual
+        camera and the status, but no QImage is built for them."""
+        self._preview = enabled
 
     def set_virtual_camera(self, camera) -> None:
         with self._lock:
@@ -69,7 +75,7 @@ class SessionBridge(QObject):
             "timings": dict(live.timings_ms),
             "size": (live.frame_bgr.shape[1], live.frame_bgr.shape[0]),
         }
-        self.frame_ready.emit(to_qimage(live.frame_bgr), info)
+        self.frame_ready.emit(to_qimage(live.frame_bgr) if self._preview else QImage(), info)
 
     def on_status(self, message: str) -> None:
         self.status.emit(message)

@@ -13,9 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import QByteArray, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -55,6 +56,13 @@ EFFECT_LABELS = [("None", "none"), ("Blur", "blur"), ("Replace", "replace"), ("O
 RESOLUTIONS = ["640x480", "1280x720", "1920x1080"]
 DEMO_SOURCE = "demo"
 OPEN_MODEL = "__open__"
+# The CPU saver's choices: (label, skip_still, inference_every).
+EFFICIENCY_CHOICES = [
+    ("Full rate", False, 1),
+    ("Skip still frames", True, 1),
+    ("Model every 2nd frame", True, 2),
+    ("Model every 3rd frame", True, 3),
+]
 NO_CAMERA_LABEL = "No camera found"
 
 
@@ -96,6 +104,9 @@ class MainWindow(QMainWindow):
         self._inferred_recent: collections.deque[bool] = collections.deque(maxlen=30)
         self._segmenter: Segmenter | None = None
         self._virtual_camera = None
+        self._tray = None  # a TrayController, where the desktop has a tray
+        self._quitting = False
+        self._shut = False
         self._bridge = SessionBridge(self)
         self._bridge.frame_ready.connect(self._show_frame)
         self._bridge.status.connect(self._show_status)
@@ -204,6 +215,16 @@ class MainWindow(QMainWindow):
         self.light_wrap_slider.valueChanged.connect(self._light_wrap_changed)
         form.addRow("Light wrap", self.light_wrap_slider)
 
+        self.efficiency_box = QComboBox(panel)
+        for label, skip_still, every in EFFICIENCY_CHOICES:
+            self.efficiency_box.addItem(label, (skip_still, every))
+        self.efficiency_box.setToolTip(
+            "Save CPU (and battery): reuse the last mask while you sit still, or run the model "
+            "on every 2nd or 3rd frame only. The background still moves at the full frame rate."
+        )
+        self.efficiency_box.activated.connect(self._efficiency_chosen)
+        form.addRow("CPU saver", self.efficiency_box)
+
         self.model_box = QComboBox(panel)
         self.model_box.activated.connect(self._model_chosen)
         form.addRow("Model", self.model_box)
@@ -298,6 +319,7 @@ class MainWindow(QMainWindow):
             self.cleanup_box,
             self.edge_colour_box,
             self.light_wrap_slider,
+            self.efficiency_box,
             self.resolution_box,
             self.model_box,
             self.camera_box,
@@ -314,6 +336,7 @@ class MainWindow(QMainWindow):
             self.cleanup_box.setChecked(pipeline.cleanup)
             self.edge_colour_box.setChecked(pipeline.edge_colour)
             self.light_wrap_slider.setValue(round(pipeline.light_wrap * 10))
+            self.efficiency_box.setCurrentIndex(efficiency_index(pipeline))
             if self.settings.resolution in RESOLUTIONS:
                 self.resolution_box.setCurrentText(self.settings.resolution)
             self._fill_models()
@@ -372,6 +395,12 @@ class MainWindow(QMainWindow):
     def _light_wrap_changed(self, tenths: int) -> None:
         self.apply_settings(self.settings.with_pipeline(light_wrap=tenths / 10))
 
+    def _efficiency_chosen(self, index: int) -> None:
+        skip_still, every = self.efficiency_box.itemData(index)
+        self.apply_settings(
+            self.settings.with_pipeline(skip_still=skip_still, inference_every=every)
+        )
+
     def _backdrop_changed(self, item: QListWidgetItem | None, previous=None) -> None:
         if item is None:
             return
@@ -413,8 +442,10 @@ class MainWindow(QMainWindow):
             self.add_backdrop(path)
 
     def toggle_blur(self) -> None:
-        effect = "none" if self.settings.pipeline.effect == "blur" else "blur"
-        self.apply_settings(self.settings.with_pipeline(effect=effect))
+        self.set_blur(self.settings.pipeline.effect != "blur")
+
+    def set_blur(self, on: bool) -> None:
+        self.apply_settings(self.settings.with_pipeline(effect="blur" if on else "none"))
         self._sync_controls()
 
     def next_backdrop(self) -> None:
@@ -536,7 +567,8 @@ class MainWindow(QMainWindow):
 
     # ----- frames and status ------------------------------------------------------------
     def _show_frame(self, image: QImage, info: dict) -> None:
-        self.preview.set_image(image)
+        if not image.isNull():  # null while the window is hidden: nothing to draw
+            self.preview.set_image(image)
         self.frames_shown += 1
         self.latencies_ms.append((time.perf_counter() - info["captured_at"]) * 1000)
         self.last_info = info
@@ -553,9 +585,10 @@ class MainWindow(QMainWindow):
             if self._inferred_recent
             else ""
         )
-        self.fps_label.setText(
-            f"{info['fps']:.1f} fps · {stages} ms{model_runs} · dropped {info['dropped']}"
-        )
+        if self.isVisible():
+            self.fps_label.setText(
+                f"{info['fps']:.1f} fps · {stages} ms{model_runs} · dropped {info['dropped']}"
+            )
         if self._virtual_camera is None and self.virtual_camera_box.isChecked():
             self._open_virtual_camera(*info["size"])
 
@@ -604,6 +637,12 @@ class MainWindow(QMainWindow):
             self._open_virtual_camera(*self.last_info["size"])
         self.apply_settings(replace(self.settings, virtual_camera=checked))
 
+    def set_virtual_camera(self, on: bool) -> None:
+        self.virtual_camera_box.setChecked(on)  # its handler opens or closes the device
+
+    def virtual_camera_on(self) -> bool:
+        return self.virtual_camera_box.isChecked()
+
     def _open_virtual_camera(self, width: int, height: int) -> None:
         fps = 30.0
         try:
@@ -627,9 +666,98 @@ class MainWindow(QMainWindow):
             except Exception as error:
                 self._show_status(f"Virtual camera closed with an error: {error}")
 
-    # ----- shutdown ---------------------------------------------------------------------
-    def closeEvent(self, event) -> None:
+    # ----- tray and shutdown ------------------------------------------------------------
+    def attach_tray(self, tray) -> None:
+        """With a tray icon, closing the window may leave the app running, so the app quits
+        explicitly (``quit_app``) rather than when its last window closes."""
+        self._tray = tray
+        QApplication.instance().setQuitOnLastWindowClosed(False)
+
+    def ask_keep_in_tray(self) -> bool:
+        """Asked once, the first time the window closes while the virtual camera is on."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Keep Softfocus running?",
+            "The virtual camera is on. Keep Softfocus running in the system tray, so your call "
+            "keeps its blurred video? (You will not be asked again; quit from the tray icon.)",
+            parent=self,
+        )
+        keep = box.addButton("Keep running in the tray", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is keep
+
+    def hide_to_tray(self) -> None:
+        self.hide()
+        self._bridge.set_preview(False)
+
+    def show_from_tray(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def quit_app(self) -> None:
+        """Quit for real (tray menu, Ctrl+C): the window closes without asking."""
+        self._quitting = True
+        self.close()
+        if not self.isVisible():  # hidden windows get no close event: clean up here
+            self._shut_down()
+        quit_application()
+
+    def showEvent(self, event) -> None:
+        self._bridge.set_preview(True)
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:
+        self._bridge.set_preview(False)
+        super().hideEvent(event)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.WindowStateChange:  # minimised: no preview either
+            self._bridge.set_preview(not self.isMinimized())
+        super().changeEvent(event)
+
+    def _keep_in_tray(self) -> bool:
+        tray = self._tray
+        if self._quitting or tray is None or not tray.visible:
+            return False
+        if not self.virtual_camera_on():
+            return False
+        if self.settings.close_to_tray is None:
+            self.settings = replace(self.settings, close_to_tray=self.ask_keep_in_tray())
+            self.save_settings()
+        return bool(self.settings.close_to_tray)
+
+    def _shut_down(self) -> None:
+        if self._shut:
+            return
+        self._shut = True
         self.stop_session()
         self._close_virtual_camera()
         self.save_settings()
+        tray = self._tray
+        if tray is not None:
+            tray.remove()
+
+    def closeEvent(self, event) -> None:
+        if self._keep_in_tray():
+            event.ignore()
+            self.hide_to_tray()
+            self._tray.refresh()
+            return
+        self._shut_down()
         super().closeEvent(event)
+        if self._tray is not None:
+            quit_application()
+
+
+def quit_application() -> None:
+    QApplication.instance().quit()
+
+
+def efficiency_index(pipeline) -> int:
+    """The CPU-saver choice that shows these settings (every Nth wins over skip-still)."""
+    for index, (_, skip_still, every) in enumerate(EFFICIENCY_CHOICES):
+        if every == pipeline.inference_every and (every > 1 or skip_still == pipeline.skip_still):
+            return index
+    return 1
