@@ -17,9 +17,12 @@ import numpy as np
 
 THUMBNAIL_SIZE = (64, 36)
 # Mean absolute difference of the thumbnail, in grey levels, below which a frame counts as
-# still. Provisional: chosen as well above webcam sensor noise on a 64×36 average (under 1
-# level) and below a head turn (tens of levels in the moving area, several on average).
-STILL_DIFFERENCE = 1.5
+# still. Measured with benchmarks/cpu.py (consecutive frames): a still person with sensor
+# noise σ 2 gives 0.14 median, 0.19 at most; σ 6 (a dim room) about 0.4; the demo clip's
+# movement 1.8 median, and a third of its frames are below 1.5. So 0.6: above low-light noise,
+# well below any movement the mask should follow (the difference is taken against the last
+# frame the model saw, so a slow drift adds up until it runs).
+STILL_DIFFERENCE = 0.6
 MAX_SKIPPED = 10
 
 
