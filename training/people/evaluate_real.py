@@ -1,0 +1,264 @@
+"""The person model against MediaPipe on real photos of real people, in one run.
+
+    .venv/bin/python -m softfocus.training.people.evaluate_real \\
+        --photos data/sources/human-segmentation-dataset [--model assets/models/person.onnx] \\
+        [--json runs/real.json] [--sheet runs/real_worst.jpg]
+
+Runs in the main venv: MediaPipe general and landscape run as ONNX (training/people/
+onnx_teacher.py), squashed to their input as MediaPipe's own solution does; the Softfocus
+model runs through the app's Segmenter and edge-aware upsampling. Sets, all from sources
+never used in training:
+
+* **photos**: real photos with masks made independently of MediaPipe (the 291-photo
+  Human-Segmentation-Dataset: evaluation only), scored at 640 px width: mean IoU, boundary F
+  (3 px), and how many photos fall below IoU 0.5;
+* **no-person**: the largest person-free rectangle of each photo (beside or above the person,
+  by the true mask), as a frame of its own: mean predicted foreground area (target ≤ 2 %);
+* **ghost**: photos whose person's head is well below the top edge (≥ 15 % of the height):
+  predicted foreground in the band above the head (target ≤ 1 %);
+* **flicker**: the demo clip through the app's pipeline as ``softfocus process`` runs it
+  (smoothing on), against MediaPipe raw on the same frames;
+* **time**: each model on 1280×720 frames (median ms).
+
+A contact sheet shows the photos where the Softfocus model does worst next to MediaPipe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from softfocus.app.paths import DEMO_CLIP_PATH
+from softfocus.app.pipeline import FramePipeline
+from softfocus.app.segmenter import Segmenter
+from softfocus.app.settings import PipelineSettings
+from softfocus.training.metrics import binary_iou, boundary_f_score, flicker
+from softfocus.training.people.evaluate_heldout import AppMask
+from softfocus.training.people.onnx_teacher import teachers
+
+WIDTH = 640
+TOLERANCE_PX = 3.0
+GHOST_MIN_TOP = 0.15  # the head's top at least this far down the frame
+GHOST_MARGIN = 0.04  # the band above the head ends this far above it (hair, a raised hand)
+NO_PERSON_MIN_SIDE = 96
+MASK_LAYOUTS = (("images", "masks"), ("Training_Images", "Ground_Truth"))
+
+
+def load_photo_set(
+    folder: Path, limit: int | None = None
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(name, image at 640 px width, boolean mask) for each photo with a mask.
+
+    Takes ``images/`` + ``masks/`` or the Human-Segmentation-Dataset's ``Training_Images/`` +
+    ``Ground_Truth/``, matched by file stem; unreadable pairs are skipped with a note.
+    """
+    for image_dir, mask_dir in MASK_LAYOUTS:
+        if (folder / image_dir).is_dir() and (folder / mask_dir).is_dir():
+            break
+    else:
+        raise SystemExit(
+            f"{folder} has neither images/ + masks/ nor Training_Images/ + Ground_Truth/."
+        )
+    masks = {p.stem: p for p in (folder / mask_dir).iterdir() if not p.name.startswith(".")}
+    pairs = []
+    for path in sorted((folder / image_dir).iterdir(), key=lambda p: (len(p.stem), p.stem)):
+        if path.stem not in masks:
+            continue
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        mask = cv2.imread(str(masks[path.stem]), cv2.IMREAD_GRAYSCALE)
+        if image is None or mask is None:
+            print(f"skipping {path.name}: unreadable image or mask")
+            continue
+        height = round(image.shape[0] * WIDTH / image.shape[1])
+        image = cv2.resize(image, (WIDTH, height), interpolation=cv2.INTER_AREA)
+        mask = cv2.resize(mask, (WIDTH, height), interpolation=cv2.INTER_NEAREST) >= 128
+        pairs.append((path.stem, image, mask))
+        if limit and len(pairs) >= limit:
+            break
+    return pairs
+
+
+def person_free_crop(mask: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The largest rectangle beside or above the (dilated) person, (x, y, w, h), or None."""
+    grown = cv2.dilate(mask.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0
+    ys, xs = np.nonzero(grown)
+    height, width = mask.shape
+    if len(xs) == 0:
+        return (0, 0, width, height)
+    candidates = [
+        (0, 0, int(xs.min()), height),  # left of the person
+        (int(xs.max()) + 1, 0, width - int(xs.max()) - 1, height),  # right
+        (0, 0, width, int(ys.min())),  # above
+    ]
+    candidates = [c for c in candidates if min(c[2], c[3]) >= NO_PERSON_MIN_SIDE]
+    return max(candidates, key=lambda c: c[2] * c[3]) if candidates else None
+
+
+def score_photos(pairs, methods: dict) -> dict:
+    rows = {name: {"iou": [], "boundary_f": [], "no_person": [], "ghost": []} for name in methods}
+    for _, image, truth in pairs:
+        crop = person_free_crop(truth)
+        ys = np.flatnonzero(truth.any(axis=1))
+        top = ys[0] / truth.shape[0] if len(ys) else 0.0
+        for name, method in methods.items():
+            predicted = method(image) >= 0.5
+            rows[name]["iou"].append(binary_iou(truth, predicted))
+            rows[name]["boundary_f"].append(boundary_f_score(truth, predicted, TOLERANCE_PX))
+            if crop is not None:
+                x, y, w, h = crop
+                rows[name]["no_person"].append(
+                    float((method(image[y : y + h, x : x + w]) >= 0.5).mean())
+                )
+            if top >= GHOST_MIN_TOP:
+                band = int((top - GHOST_MARGIN) * truth.shape[0])
+                rows[name]["ghost"].append(float(predicted[:band].mean()))
+    return {
+        name: {
+            "mean_iou": float(np.mean(r["iou"])),
+            "boundary_f": float(np.mean(r["boundary_f"])),
+            "below_half": int(np.sum(np.array(r["iou"]) < 0.5)),
+            "images": len(r["iou"]),
+            "no_person_area": float(np.mean(r["no_person"])),
+            "no_person_frames": len(r["no_person"]),
+            "ghost_area": float(np.mean(r["ghost"])) if r["ghost"] else 0.0,
+            "ghost_frames": len(r["ghost"]),
+            "iou_per_photo": [float(v) for v in r["iou"]],
+        }
+        for name, r in rows.items()
+    }
+
+
+def clip_frames(count: int = 240) -> list[np.ndarray]:
+    capture = cv2.VideoCapture(str(DEMO_CLIP_PATH))
+    frames = []
+    while len(frames) < count:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(frame)
+    capture.release()
+    return frames
+
+
+def score_flicker(frames, segmenter: Segmenter, teacher_methods: dict) -> dict:
+    """The app's pipeline as ``softfocus process`` runs it (effect mask, smoothing on, the CPU
+    saver off), against each teacher's raw mask, on the same frames."""
+    pipeline = FramePipeline(segmenter)
+    settings = PipelineSettings(effect="mask", skip_still=False)
+    app = [pipeline.process(f, settings).frame_bgr[..., 0].astype(np.float32) / 255 for f in frames]
+    results = {"softfocus_app": flicker(app)}
+    for name, method in teacher_methods.items():
+        results[f"{name}_raw"] = flicker([method(f) for f in frames])
+    return results
+
+
+def time_methods(pairs, methods: dict, repeats: int = 3) -> dict:
+    frames = [cv2.resize(image, (1280, 720)) for _, image, _ in pairs[:10]]
+    timings = {}
+    for name, method in methods.items():
+        for frame in frames[:3]:
+            method(frame)
+        samples = []
+        for _ in range(repeats):
+            for frame in frames:
+                start = time.perf_counter()
+                method(frame)
+                samples.append(time.perf_counter() - start)
+        timings[name] = statistics.median(samples) * 1000
+    return timings
+
+
+def contact_sheet(pairs, methods: dict, report: dict, path: Path, count: int = 12) -> None:
+    """The ``count`` photos where Softfocus does worst: photo | truth | each method."""
+    ious = report["photos"]["softfocus"]["iou_per_photo"]
+    worst = np.argsort(ious)[:count]
+    rows = []
+    for index in worst:
+        _, image, truth = pairs[index]
+        tiles = [image, cv2.cvtColor(truth.astype(np.uint8) * 255, cv2.COLOR_GRAY2BGR)]
+        for name, method in methods.items():
+            alpha = method(image)
+            tile = (image * 0.35).astype(np.uint8)
+            tile[alpha >= 0.5] = image[alpha >= 0.5]
+            iou = report["photos"][name]["iou_per_photo"][index]
+            cv2.putText(tile, f"{name} {iou:.2f}", (8, 24), 0, 0.7, (0, 255, 255), 2)
+            tiles.append(tile)
+        tiles = [cv2.resize(t, (240, round(240 * t.shape[0] / t.shape[1]))) for t in tiles]
+        height = max(t.shape[0] for t in tiles)
+        tiles = [
+            cv2.copyMakeBorder(t, 0, height - t.shape[0], 0, 4, cv2.BORDER_CONSTANT) for t in tiles
+        ]
+        rows.append(np.hstack(tiles))
+    width = max(r.shape[1] for r in rows)
+    sheet = np.vstack(
+        [cv2.copyMakeBorder(r, 0, 4, 0, width - r.shape[1], cv2.BORDER_CONSTANT) for r in rows]
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), sheet, [cv2.IMWRITE_JPEG_QUALITY, 85])
+
+
+def format_report(report: dict) -> str:
+    photos = report["photos"]
+    names = list(photos)
+    first = photos[names[0]]
+    lines = ["| set | metric | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+
+    def row(label: str, metric: str, key: str, fmt: str) -> None:
+        values = " | ".join(format(photos[n][key], fmt) for n in names)
+        lines.append(f"| {label} | {metric} | {values} |")
+
+    row(f"real photos ({first['images']})", "mean IoU ↑", "mean_iou", ".3f")
+    row(f"real photos ({first['images']})", "boundary F ↑", "boundary_f", ".3f")
+    row(f"real photos ({first['images']})", "photos below IoU 0.5 ↓", "below_half", "d")
+    row(f"no-person ({first['no_person_frames']})", "foreground area ↓", "no_person_area", ".2%")
+    row(f"ghost ({first['ghost_frames']})", "area above the head ↓", "ghost_area", ".2%")
+    fl = report["flicker"]
+    values = " | ".join(
+        f"{fl['softfocus_app'] if n == 'softfocus' else fl[f'{n}_raw']:.4f}" for n in names
+    )
+    lines.append(f"| flicker (demo clip) | app smoothing / raw ↓ | {values} |")
+    times = " | ".join(f"{report['time_ms'][n]:.2f}" for n in names)
+    lines.append(f"| 1280×720 frame | ms (median) | {times} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--photos", type=Path, default=Path("data/sources/human-segmentation-dataset")
+    )
+    parser.add_argument("--model", type=Path, default=Path("assets/models/person.onnx"))
+    parser.add_argument("--teacher-cache", type=Path, default=Path("data/cache/teacher"))
+    parser.add_argument("--limit", type=int, help="only the first N photos (quick runs)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--sheet", type=Path)
+    args = parser.parse_args(argv)
+    pairs = load_photo_set(args.photos, args.limit)
+    segmenter = Segmenter(args.model, num_threads=args.threads)
+    teacher_methods = {n: t.process for n, t in teachers(args.teacher_cache, args.threads).items()}
+    methods = {"softfocus": AppMask(segmenter), **teacher_methods}
+    report = {
+        "model": str(args.model),
+        "photos_source": str(args.photos),
+        "photos": score_photos(pairs, methods),
+        "flicker": score_flicker(clip_frames(), segmenter, teacher_methods),
+        "time_ms": time_methods(pairs, {"softfocus": segmenter.process, **teacher_methods}),
+    }
+    print(format_report(report))
+    if args.sheet:
+        contact_sheet(pairs, methods, report, args.sheet)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
