@@ -1,20 +1,23 @@
 """One command from nothing to the shipped person model: ``scripts/dev.sh person-model``.
 
-prepare (teacher venv) → fit the realtime preset (this venv, CPU, fixed seed) → export to
-assets/models/person.onnx → evaluate on the held-out people against MediaPipe (teacher venv).
+prepare openpeople composites → add real people from public repositories (teacher labels)
+→ fit the realtime preset (CPU, fixed seed) → export to assets/models/person.onnx →
+evaluate on the held-out people and on real photos against MediaPipe → model card.
+Everything runs in the main venv: the MediaPipe teacher runs as ONNX (onnx_teacher.py).
 Each step is skipped when its output exists, unless --force; a killed fit resumes.
+``--permissive-only`` leaves out every source whose terms are unclear (see real_photos.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TEACHER_VENV = ROOT / ".venv-teacher"
-TEACHER_PACKAGES = ["mediapipe==0.10.14", "openpeople==0.1.2", "onnxruntime", "opencv-python"]
+PYTHON = sys.executable
 
 
 def run(command: list, **kwargs) -> None:
@@ -43,22 +46,32 @@ def run_logged(command: list, log: Path) -> None:
         raise subprocess.CalledProcessError(process.returncode, command)
 
 
-def teacher_python() -> Path:
-    """The teacher's own venv: mediapipe pins protobuf<5, which TensorFlow cannot share."""
-    python = TEACHER_VENV / "bin" / "python"
-    if not python.exists():
-        run(["python3", "-m", "venv", TEACHER_VENV])
-    check = subprocess.run(
-        [python, "-c", "import mediapipe, openpeople, onnxruntime"], capture_output=True
+def evaluate_on_real_photos(args: argparse.Namespace) -> None:
+    """The real-photo evaluation (evaluation-only sources); skipped, with a notice, where
+    its photos can be neither found nor fetched."""
+    from softfocus.training.people.real_photos import SOURCES, source_folder
+
+    source = next(s for s in SOURCES if s.name == "human-segmentation-dataset")
+    try:
+        folder = source_folder(source, args.sources_dir)
+    except SystemExit as reason:
+        print(f"notice: no real-photo evaluation: {reason}")
+        return
+    run(
+        [
+            PYTHON,
+            "-m",
+            "softfocus.training.people.evaluate_real",
+            "--photos",
+            folder,
+            "--model",
+            args.output,
+            "--json",
+            args.run_dir / "real.json",
+            "--sheet",
+            args.data / "review" / "real_worst.jpg",
+        ]
     )
-    if check.returncode != 0:
-        run([python, "-m", "pip", "install", "-q", *TEACHER_PACKAGES])
-    # The steps run there import softfocus.training.people, so the project goes in too
-    # (editable and without dependencies: the teacher venv must keep its own protobuf).
-    check = subprocess.run([python, "-c", "import softfocus.training.people"], capture_output=True)
-    if check.returncode != 0:
-        run([python, "-m", "pip", "install", "-q", "--no-deps", "-e", ROOT])
-    return python
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,8 +85,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="redo every step")
+    parser.add_argument(
+        "--sources-dir",
+        type=Path,
+        default=Path("data/sources"),
+        help="where real-photo sources are cloned, or already are (snapshots)",
+    )
+    parser.add_argument(
+        "--permissive-only",
+        action="store_true",
+        help="train only on sources whose terms are clear (leaves out the unclear ones)",
+    )
     args = parser.parse_args(argv)
-    python = teacher_python()
+    python = PYTHON
     if args.force or not (args.data / "manifest.json").exists():
         run(
             [
@@ -88,9 +112,33 @@ def main(argv: list[str] | None = None) -> int:
                 args.seed,
             ]
         )
+    real_manifest = args.data / "real_manifest.json"
+    wanted = "true" if args.permissive_only else "false"
+    if (
+        args.force
+        or not real_manifest.exists()
+        or f'"permissive_only": {wanted}' not in real_manifest.read_text()
+    ):
+        for folder in ("images", "masks"):
+            for old in (args.data / "train" / folder).glob("real_*"):
+                old.unlink()
+        run(
+            [
+                python,
+                "-m",
+                "softfocus.training.people.real_photos",
+                "--out",
+                args.data,
+                "--sources-dir",
+                args.sources_dir,
+                "--seed",
+                args.seed + 1,
+                *(["--permissive-only"] if args.permissive_only else []),
+            ]
+        )
+        if args.run_dir.exists():  # new data: the old fit does not resume on it
+            shutil.rmtree(args.run_dir)
     if args.force and args.run_dir.exists():
-        import shutil
-
         shutil.rmtree(args.run_dir)
     run_logged(
         [
@@ -154,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             args.run_dir / "heldout.json",
         ]
     )
+    evaluate_on_real_photos(args)
     bench = subprocess.run(
         [sys.executable, "benchmarks/pipeline.py", "--model", str(args.output), "--frames", "100"],
         cwd=ROOT,

@@ -36,7 +36,7 @@ def crop_to_alpha(bgr: np.ndarray, alpha: np.ndarray, full_body: bool) -> Cutout
     )
 
 
-def _fill_background(background: np.ndarray, width: int, height: int, rng) -> np.ndarray:
+def fill_background(background: np.ndarray, width: int, height: int, rng) -> np.ndarray:
     bh, bw = background.shape[:2]
     scale = max(width / bw, height / bh) * rng.uniform(1.0, 1.5)
     resized = cv2.resize(background, (max(width, int(bw * scale)), max(height, int(bh * scale))))
@@ -117,7 +117,7 @@ def composite(
     cutout: Cutout, background: np.ndarray, width: int, height: int, rng, degrade: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """(frame_bgr uint8, alpha float32): a person pasted on a background, label exact."""
-    scene = _fill_background(background, width, height, rng)
+    scene = fill_background(background, width, height, rng)
     person, alpha = frame_person(cutout, width, height, rng)
     if rng.random() < 0.5:
         person = jitter_colour(person, rng)

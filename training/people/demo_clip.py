@@ -1,6 +1,6 @@
 """The bundled demo clip: a training person (never P009/P010) swaying in front of a room.
 
-    .venv-teacher/bin/python -m softfocus.training.people.demo_clip --out assets/demo.mp4
+    .venv/bin/python -m softfocus.training.people.demo_clip --out assets/demo.mp4
 
 The person is cut out of their own in-room selfie (teacher mask tightened by GrabCut), the
 room behind is the same photo with the person painted out, and the camera drifts a little,

@@ -1,9 +1,9 @@
 """The shipped model against MediaPipe Selfie Segmentation, on the held-out people only.
 
-    .venv-teacher/bin/python -m softfocus.training.people.evaluate_heldout \\
+    .venv/bin/python -m softfocus.training.people.evaluate_heldout \\
         --model assets/models/person.onnx --data data/people/heldout --json runs/heldout.json
 
-Runs in the teacher environment (it needs mediapipe) with onnxruntime added; the model runs
+Runs in the main venv (the MediaPipe teacher runs as ONNX, onnx_teacher.py); the model runs
 through the app's own Segmenter and MaskRefiner, so the figures are what the app does.
 Subsets: (a) P009/P010 studio cut-outs composited on backgrounds never used in training,
 exact masks; (b) their four in-room and studio photos, masks checked by eye

@@ -1,8 +1,8 @@
 """Build the person dataset: cut-outs, backgrounds, training composites and held-out sets.
 
-    .venv-teacher/bin/python -m softfocus.training.people.prepare --out data/people
+    .venv/bin/python -m softfocus.training.people.prepare --out data/people
 
-Runs in the teacher environment (mediapipe + openpeople + OpenCV). Writes:
+Runs in the main venv (openpeople; the MediaPipe teacher as ONNX). Writes:
 
     cutouts/{train,heldout}/PXXX_shot[_tileN].png   RGBA cut-outs (review them)
     train/images/*.jpg, train/masks/*.png           composites + room crops (alpha 0-255)

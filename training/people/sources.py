@@ -30,7 +30,7 @@ def openpeople_root() -> Path:
     except ImportError:
         raise SystemExit(
             "openpeople is not installed in this environment; run `scripts/dev.sh person-model`, "
-            "which creates the teacher environment with it."
+            "which installs it (the dev extra)."
         ) from None
     root = Path(openpeople.__file__).parent / "data" / "curated"
     if not root.is_dir():

@@ -1,0 +1,121 @@
+"""Real-photo training data: teacher-labelled crops, composites anywhere, frames with nobody."""
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from softfocus.training.people import real_photos
+from softfocus.training.people.composite import Cutout
+from softfocus.training.people.real_photos import PhotoSource, place_anywhere
+
+
+class EllipseTeacher:
+    """Stands in for MediaPipe: a person-shaped ellipse wherever the photo is not grey."""
+
+    def __init__(self, model_selection=0):
+        pass
+
+    def process(self, frame):
+        return (np.abs(frame.astype(int) - 128).sum(axis=2) > 60).astype(np.float32)
+
+
+def photo(path, with_person=True):
+    image = np.full((300, 400, 3), 128, np.uint8)
+    if with_person:
+        cv2.ellipse(image, (200, 220), (70, 140), 0, 0, 360, (20, 40, 220), -1)
+        cv2.circle(image, (200, 80), 40, (90, 160, 230), -1)
+    cv2.imwrite(str(path), image)
+
+
+@pytest.fixture
+def source(tmp_path, monkeypatch):
+    folder = tmp_path / "sources" / "local-people" / "photos"
+    folder.mkdir(parents=True)
+    for i in range(3):
+        photo(folder / f"person{i}.jpg")
+    photo(folder / "empty.jpg", with_person=False)
+    (folder / "broken.jpg").write_bytes(b"not a jpeg")
+    local = PhotoSource(
+        name="local-people",
+        url="https://example.invalid/people",
+        folder="photos",
+        licence="unclear",
+        permissive=False,
+        use="train",
+    )
+    held_out = PhotoSource(
+        "held-out", "https://example.invalid/eval", "", "none", False, "evaluation"
+    )
+    monkeypatch.setattr(real_photos, "SOURCES", (local, held_out))
+    monkeypatch.setattr(real_photos, "Teacher", EllipseTeacher)
+    monkeypatch.setattr(real_photos.bg, "fetch_wallpapers", lambda cache: [])
+    return tmp_path
+
+
+def run(source, *extra):
+    out = source / "out"
+    args = ["--out", str(out), "--sources-dir", str(source / "sources"), "--cache", str(source)]
+    args += ["--crops", "2", "--composites", "2", "--no-person", "3", *extra]
+    assert real_photos.main(args) == 0
+    return out
+
+
+def test_real_photos_give_labelled_samples_of_the_training_shape(source):
+    out = run(source)
+    images = sorted((out / "train" / "images").glob("*.jpg"))
+    masks = {p.stem: p for p in (out / "train" / "masks").glob("*.png")}
+    # 3 people × (2 crops + whole) + 2 composites per person + 3 frames with nobody.
+    assert len(images) == 3 * 3 + 3 * 2 + 3
+    for image_path in images:
+        image = cv2.imread(str(image_path))
+        mask = cv2.imread(str(masks[image_path.stem]), cv2.IMREAD_GRAYSCALE)
+        assert image.shape == (256, 448, 3) and mask.shape == (256, 448)
+        assert mask.dtype == np.uint8
+        if "noperson" in image_path.stem:
+            assert mask.max() == 0  # nobody in the frame: all background
+        elif "crop" in image_path.stem:
+            assert mask.max() == 255  # the person is in every crop
+    manifest = json.loads((out / "real_manifest.json").read_text())
+    assert manifest["sources"][0]["name"] == "local-people"
+    assert manifest["sources"][0]["photos_used"] == 4  # 3 people + the empty room
+    assert any("broken.jpg" in d for d in manifest["dropped"])
+    assert [s["name"] for s in manifest["evaluation_only"]] == ["held-out"]
+
+
+def test_permissive_only_leaves_unclear_sources_out(source):
+    out = run(source, "--permissive-only")
+    assert not (out / "train" / "images").exists()
+    manifest = json.loads((out / "real_manifest.json").read_text())
+    assert manifest["sources"] == [] and manifest["left_out_as_unclear"] == ["local-people"]
+
+
+def test_a_missing_source_without_network_says_where_to_put_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(real_photos.subprocess, "run", _no_network)
+    source = PhotoSource("absent", "https://example.invalid/x", "in", "?", False, "train")
+    with pytest.raises(SystemExit, match="put a snapshot"):
+        real_photos.source_folder(source, tmp_path)
+
+
+def _no_network(*args, **kwargs):
+    raise OSError("network unreachable")
+
+
+def test_people_are_placed_anywhere_and_partly_out_of_frame():
+    alpha = np.zeros((200, 80), np.float32)
+    cv2.ellipse(alpha, (40, 100), (35, 95), 0, 0, 360, 1.0, -1)
+    cutout = Cutout(np.full((200, 80, 3), 200, np.uint8), alpha, False, True)
+    rng = np.random.default_rng(0)
+    tops, lefts, cut = [], [], 0
+    for _ in range(200):
+        _, label = place_anywhere(cutout, 448, 256, rng)
+        ys, xs = np.nonzero(label > 0.5)
+        if len(ys) == 0:
+            continue
+        tops.append(ys.min() / 256)
+        lefts.append(xs.mean() / 448)
+        cut += int(ys.min() == 0 or xs.min() == 0 or xs.max() == 447 or ys.max() == 255)
+    assert min(tops) < 0.05 and max(tops) > 0.5  # heads at the top and well below it
+    assert min(lefts) < 0.2 and max(lefts) > 0.8  # left and right, not only centred
+    assert 0.2 < cut / len(tops) < 0.95  # often, not always, cut by the frame's edge
