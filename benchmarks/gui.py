@@ -52,21 +52,27 @@ def resident_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def open_window(model: Path, make_clip) -> tuple[QApplication, MainWindow]:
+    """The real window on a clip written by ``make_clip(path)``, with its own settings file."""
+    prepare_qt_environment()
+    workdir = Path(tempfile.mkdtemp(prefix="softfocus-bench-"))
+    source = make_clip(workdir / "source.avi")
+    app = QApplication([])
+    window = MainWindow(
+        SettingsStore(workdir / "settings.json"),
+        source_override=str(source),
+        model_override=str(model) if model.is_file() else None,
+    )
+    return app, window
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--kernel", type=int, default=51)
     args = parser.parse_args()
-    prepare_qt_environment()
-    workdir = Path(tempfile.mkdtemp(prefix="softfocus-bench-"))
-    source = make_source(workdir / "source.avi")
-    app = QApplication([])
-    window = MainWindow(
-        SettingsStore(workdir / "settings.json"),
-        source_override=str(source),
-        model_override=str(args.model) if args.model.is_file() else None,
-    )
+    app, window = open_window(args.model, make_source)
     window.effect_box.setCurrentIndex(1)  # Blur
     window.kernel_slider.setValue((args.kernel - 1) // 2)
     window.resize(1280, 760)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,13 +24,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from benchmarks.cpu import demo_frames, still_scene
+from benchmarks.gui import open_window
 from softfocus.app.paths import DEFAULT_MODEL_PATH
-from softfocus.app.settings_store import SettingsStore
-from softfocus.app.ui.main_window import MainWindow
-from softfocus.app.ui.qt_environment import prepare_qt_environment
 
 
 def make_still_source(path: Path) -> Path:
@@ -51,15 +47,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--kernel", type=int, default=51)
     args = parser.parse_args()
-    prepare_qt_environment()
-    workdir = Path(tempfile.mkdtemp(prefix="softfocus-bench-"))
-    source = make_still_source(workdir / "still.avi")
-    app = QApplication([])
-    window = MainWindow(
-        SettingsStore(workdir / "settings.json"),
-        source_override=str(source),
-        model_override=str(args.model) if args.model.is_file() else None,
-    )
+    app, window = open_window(args.model, make_still_source)
     default = window.settings.with_pipeline(effect="blur", kernel_size_px=args.kernel)
     full_rate = default.with_pipeline(skip_still=False, inference_every=1)
     window.resize(1280, 760)

@@ -2,7 +2,8 @@
 # Softfocus set-up and tasks, for a fresh Debian/Ubuntu machine with Python 3.10+.
 #   scripts/dev.sh run [ARGS]      install the app in .venv and start it
 #   scripts/dev.sh test            install everything the tests need and run lint + tests
-#   scripts/dev.sh person-model    rebuild assets/models/person.onnx from nothing (long)
+#   scripts/dev.sh person-model [--permissive-only]
+#                                  rebuild assets/models/person.onnx from nothing (long)
 #   scripts/dev.sh bench           run the benchmarks
 set -eu
 cd "$(dirname "$0")/.."

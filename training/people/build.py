@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("data/people"))
     parser.add_argument("--run-dir", type=Path, default=Path("runs/person"))
     parser.add_argument("--output", type=Path, default=Path("assets/models/person.onnx"))
-    parser.add_argument("--composites", type=int, default=6000)
+    parser.add_argument("--composites", type=int, default=4000)
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--steps-per-epoch", type=int, default=400)
     parser.add_argument("--batch-size", type=int, default=16)

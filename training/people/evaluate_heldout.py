@@ -91,17 +91,20 @@ def score_flicker(folder: Path, methods: dict) -> dict:
     return results
 
 
-def time_methods(frames: list[np.ndarray], segmenter: Segmenter, teachers: dict) -> dict:
-    def median_ms(function, repeats=5):
-        for frame in frames[:5]:
+def median_ms(function, frames: list[np.ndarray], repeats: int = 5) -> float:
+    """Median wall time of ``function`` per frame, after a warm-up on the first few."""
+    for frame in frames[:5]:
+        function(frame)
+    samples = []
+    for _ in range(repeats):
+        for frame in frames:
+            start = time.perf_counter()
             function(frame)
-        samples = []
-        for _ in range(repeats):
-            for frame in frames:
-                start = time.perf_counter()
-                function(frame)
-                samples.append(time.perf_counter() - start)
-        return statistics.median(samples) * 1000
+            samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def time_methods(frames: list[np.ndarray], segmenter: Segmenter, teachers: dict) -> dict:
 
     model_input = np.random.default_rng(0).random(
         (1, segmenter.contract.input_height, segmenter.contract.input_width, 3), dtype=np.float32
@@ -109,12 +112,14 @@ def time_methods(frames: list[np.ndarray], segmenter: Segmenter, teachers: dict)
     session = segmenter._session
     input_name = session.get_inputs()[0].name
     timings = {
-        "softfocus_model_only": median_ms(lambda _: session.run(None, {input_name: model_input})),
-        "softfocus_segmenter": median_ms(segmenter.process),
-        "softfocus_with_edges": median_ms(AppMask(segmenter)),
+        "softfocus_model_only": median_ms(
+            lambda _: session.run(None, {input_name: model_input}), frames
+        ),
+        "softfocus_segmenter": median_ms(segmenter.process, frames),
+        "softfocus_with_edges": median_ms(AppMask(segmenter), frames),
     }
     for name, teacher in teachers.items():
-        timings[name] = median_ms(teacher.process)
+        timings[name] = median_ms(teacher.process, frames)
     return timings
 
 

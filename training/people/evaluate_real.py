@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 from pathlib import Path
 
 import cv2
@@ -39,7 +37,7 @@ from softfocus.app.pipeline import FramePipeline
 from softfocus.app.segmenter import Segmenter
 from softfocus.app.settings import PipelineSettings
 from softfocus.training.metrics import binary_iou, boundary_f_score, flicker
-from softfocus.training.people.evaluate_heldout import AppMask
+from softfocus.training.people.evaluate_heldout import AppMask, median_ms
 from softfocus.training.people.onnx_teacher import teachers
 
 WIDTH = 640
@@ -160,18 +158,7 @@ def score_flicker(frames, segmenter: Segmenter, teacher_methods: dict) -> dict:
 
 def time_methods(pairs, methods: dict, repeats: int = 3) -> dict:
     frames = [cv2.resize(image, (1280, 720)) for _, image, _ in pairs[:10]]
-    timings = {}
-    for name, method in methods.items():
-        for frame in frames[:3]:
-            method(frame)
-        samples = []
-        for _ in range(repeats):
-            for frame in frames:
-                start = time.perf_counter()
-                method(frame)
-                samples.append(time.perf_counter() - start)
-        timings[name] = statistics.median(samples) * 1000
-    return timings
+    return {name: median_ms(method, frames, repeats) for name, method in methods.items()}
 
 
 def contact_sheet(pairs, methods: dict, report: dict, path: Path, count: int = 12) -> None:

@@ -27,7 +27,7 @@ a webcam frame, so the app can blur or replace what is behind them.
 | Parameters / file | {params:,} / {size_kb:.0f} KB |
 | Contract | `softfocus.contract` metadata, `output_kind = foreground_probability` (see `model/CONTRACT.md`) |
 | Training | {epochs} epochs × {steps} steps, batch {batch}, Adam lr {lr} with cosine decay, seed {seed}, CPU (2 cores) in {train_minutes:.0f} min |
-| Licence | MIT (code and weights); training images from `openpeople` (MIT) |
+| Licence | MIT (code and weights); see *Data sources* for the terms of every training image |
 
 ## Data
 
@@ -52,6 +52,14 @@ used for training or tuning.
   white balance). The label is the exact pasted alpha.
 - **In-room photos** ({room_crops} crops): P001–P008's selfies and full-body photos with the
   teacher's soft mask as the label, at webcam crops and whole (letterboxed).
+- **Real people** ({real_samples} samples from {real_photos} photos): photos of real people
+  from public repositories, labelled by the teacher (MediaPipe general and landscape must
+  agree, IoU ≥ 0.8; the label is their mean), as webcam crops and the whole photo
+  letterboxed; the same people cut out and pasted on other backgrounds *anywhere* (any scale,
+  partly out of frame on every side, sometimes two) or at webcam framings; and frames with
+  nobody in them (backgrounds, and the photos with their person painted out), labelled all
+  background. Built by `training/people/real_photos.py`; labels on
+  `data/people/review/real_photo_labels.jpg`.
 - Training-time augmentation: flip, scale/crop, ±8° rotation, colour, brightness and contrast
   jitter, blur and noise, applied identically to image and mask.
 
@@ -73,6 +81,21 @@ width. Bold: the best of the row.
   (σ 4); *app smoothing* runs the app's default chain (temporal smoothing 0.6, threshold
   0.3–0.7, 2 px feather) on each method's output.
 
+## Real photos of real people
+
+One run of `training/people/evaluate_real.py` on sources never used in training. *Real
+photos*: {eval_photos_source} (evaluation only: it is never trained on), scored at 640 px
+width. *No-person*: the largest person-free rectangle of each photo, as a frame of its own.
+*Ghost*: photos whose person's head is at least 15 % below the top edge; the band above the
+head. *Flicker*: the demo clip through the app's pipeline as `softfocus process` runs it,
+against MediaPipe raw. Worst cases: `data/people/review/real_worst.jpg`.
+
+{real_table}
+
+## Data sources
+
+{sources}
+
 ## Speed
 
 {timing}
@@ -89,11 +112,13 @@ The whole pipeline at 1280×720, kernel 51 (`benchmarks/pipeline.py`): {pipeline
 scripts/dev.sh person-model          # prepare → fit → export → evaluate → this card
 ```
 
-It creates the teacher's own virtual environment (`.venv-teacher`: mediapipe 0.10.14,
-openpeople, onnxruntime; mediapipe pins protobuf<5, which TensorFlow cannot share), downloads
-the two wallpaper packages with `apt-get download` (not installed), writes `data/people/`
-and `runs/person/`, and overwrites `assets/models/person.onnx` and this card. Fixed seeds;
-timings and the last digits of the metrics vary with the machine.
+Everything runs in the project's venv. It downloads the `mediapipe==0.10.14` wheel (for its two
+.tflite files, converted to ONNX under `data/cache/teacher/`) and the two wallpaper packages
+with `apt-get download` (not installed), clones the real-photo sources into `data/sources/`
+(or uses snapshots already there), writes `data/people/` and `runs/person/`, and overwrites
+`assets/models/person.onnx` and this card. `scripts/dev.sh person-model --permissive-only`
+rebuilds without every source marked *unclear* below. Fixed seeds; timings and the last
+digits of the metrics vary with the machine.
 """
 
 WEAKNESSES = """- **Portrait and full-body photos fall short of MediaPipe** (the *photos* rows above): the
@@ -132,6 +157,78 @@ def render_table(report: dict) -> str:
         best = min(values)
         cells = [f"**{v:.4f}**" if v == best else f"{v:.4f}" for v in values]
         lines.append(f"| flicker | {label} ↓ | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def render_real_table(report: dict) -> str:
+    photos = report["photos"]
+    names = list(photos)
+    first = photos[names[0]]
+    lines = [
+        "| set | metric | " + " | ".join(NAMES.get(n, n) for n in names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
+    rows = (
+        (f"real photos ({first['images']})", "mean IoU ↑", "mean_iou", "{:.3f}", max),
+        (f"real photos ({first['images']})", "boundary F ↑", "boundary_f", "{:.3f}", max),
+        (f"real photos ({first['images']})", "photos below IoU 0.5 ↓", "below_half", "{}", min),
+        (
+            f"no-person ({first['no_person_frames']})",
+            "foreground area ↓ (target ≤ 2 %)",
+            "no_person_area",
+            "{:.2%}",
+            min,
+        ),
+        (
+            f"ghost ({first['ghost_frames']})",
+            "area above the head ↓ (target ≤ 1 %)",
+            "ghost_area",
+            "{:.2%}",
+            min,
+        ),
+    )
+    for label, metric, key, fmt, best_of in rows:
+        values = [photos[n][key] for n in names]
+        best = best_of(values)
+        cells = [f"**{fmt.format(v)}**" if v == best else fmt.format(v) for v in values]
+        lines.append(f"| {label} | {metric} | " + " | ".join(cells) + " |")
+    fl = report["flicker"]
+    values = [fl["softfocus_app"] if n == "softfocus" else fl[f"{n}_raw"] for n in names]
+    cells = [f"**{v:.4f}**" if v == min(values) else f"{v:.4f}" for v in values]
+    lines.append("| flicker (demo clip) | app smoothing / raw ↓ | " + " | ".join(cells) + " |")
+    times = [report["time_ms"][n] for n in names]
+    cells = [f"**{v:.2f}**" if v == min(times) else f"{v:.2f}" for v in times]
+    lines.append("| 1280×720 frame | ms, median ↓ | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def render_sources(real_manifest: dict) -> str:
+    lines = [
+        "| source | terms | how it is used |",
+        "|---|---|---|",
+        "| `openpeople` 0.1.2 (PyPI) | MIT | P001–P008: cut-outs, composites, in-room crops; "
+        "P009–P010: held-out evaluation only |",
+        "| Debian `gnome-backgrounds`, `plasma-workspace-wallpapers` | CC-BY-SA 3.0; GPL-2+ | "
+        "backgrounds for composites (training only, never shipped) |",
+        "| MediaPipe Selfie Segmentation, `mediapipe==0.10.14` wheel | Apache-2.0 | teacher "
+        "(pseudo-labels) and baseline; weights never committed |",
+    ]
+    for source in real_manifest.get("sources", []):
+        terms = source["licence"] + ("" if source["permissive"] else " — **unclear**")
+        lines.append(
+            f"| [{source['name']}]({source['url']}) `{source['folder']}` | {terms} | training "
+            f"through the teacher: {source['photos_used']} of {source['photos_found']} photos "
+            f"used; left out by `--permissive-only` |"
+        )
+    for name in real_manifest.get("left_out_as_unclear", []):
+        lines.append(f"| {name} | unclear | left out of this build (`--permissive-only`) |")
+    for source in real_manifest.get("evaluation_only", []):
+        lines.append(
+            f"| [{source['name']}]({source['url']}) | {source['licence']} | "
+            "**evaluation only**, never trained on |"
+        )
+    for entry in real_manifest.get("not_used", []):
+        lines.append(f"| {entry['source']} | — | not used: {entry['why']} |")
     return "\n".join(lines)
 
 
@@ -178,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     report = json.loads((args.run_dir / "heldout.json").read_text())
     manifest = json.loads((args.data / "manifest.json").read_text())
     config = json.loads((args.run_dir / "config.json").read_text())
+    real_path = args.data / "real_manifest.json"
+    real_manifest = json.loads(real_path.read_text()) if real_path.exists() else {}
+    real_report_path = args.run_dir / "real.json"
+    real_report = json.loads(real_report_path.read_text()) if real_report_path.exists() else None
     history = json.loads((args.run_dir / "history.json").read_text())
     card = TEMPLATE.format(
         params=onnx_parameters(args.model),
@@ -195,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
         train_composites=manifest["train_composites"],
         room_crops=manifest["train_room_crops"],
         flicker_frames=manifest["flicker_frames"],
+        real_samples=sum(real_manifest.get("samples", {}).values()),
+        real_photos=sum(s["photos_used"] for s in real_manifest.get("sources", [])),
+        eval_photos_source="the 291-photo Human-Segmentation-Dataset",
+        real_table=render_real_table(real_report) if real_report else "(not run: no photos)",
+        sources=render_sources(real_manifest),
         table=render_table(report),
         timing=render_timing(report),
         pipeline=args.pipeline,
