@@ -747,7 +747,7 @@ class MainWindow(QMainWindow):
             return
         self._shut_down()
         super().closeEvent(event)
-        if self._tray is not None:
+        if self._tray is not None and not self._quitting:  # quit_app quits by itself
             quit_application()
 
 
