@@ -41,3 +41,46 @@ def test_held_out_person_gets_a_sensible_mask(shot):
     assert alpha.shape == (360, 640)
     assert alpha[200:260, 290:350].mean() > 0.8  # the face, centre of the frame
     assert alpha[:30, :40].mean() < 0.2 and alpha[:30, -40:].mean() < 0.2  # top corners
+
+
+def cluttered_room(width: int = 640, height: int = 360) -> np.ndarray:
+    """A scene drawn here, unlike any training background: shelves, boxes, a poster, text."""
+    rng = np.random.default_rng(7)
+    room = np.full((height, width, 3), (170, 180, 190), np.uint8)
+    for y in range(40, height, 90):  # shelves of coloured boxes and jars
+        cv2.rectangle(room, (0, y + 60), (width, y + 66), (60, 80, 110), -1)
+        x = 0
+        while x < width:
+            w = int(rng.integers(15, 60))
+            h = int(rng.integers(20, 58))
+            colour = rng.integers(0, 256, 3).tolist()
+            if rng.random() < 0.5:
+                cv2.rectangle(room, (x, y + 60 - h), (x + w, y + 60), colour, -1)
+            else:
+                cv2.ellipse(
+                    room, (x + w // 2, y + 60 - h // 2), (w // 2, h // 2), 0, 0, 360, colour, -1
+                )
+            x += w + int(rng.integers(2, 12))
+    cv2.rectangle(room, (430, 30), (600, 200), (30, 30, 160), -1)  # a poster
+    cv2.putText(room, "SALE 50%", (440, 120), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (255, 255, 255), 3)
+    return cv2.GaussianBlur(room, (3, 3), 0)
+
+
+def test_no_person_frame_stays_background():
+    with Segmenter(DEFAULT_MODEL_PATH) as segmenter:
+        alpha = segmenter.process(cluttered_room())
+    assert (alpha >= 0.5).mean() < 0.05
+
+
+def test_head_below_the_top_leaves_no_ghost_above_it():
+    """A held-out person small and low in the frame: nothing above their head."""
+    person = held_out_photo("studio_portrait")
+    room = cluttered_room()
+    small = cv2.resize(person, (180, round(180 * person.shape[0] / person.shape[1])))
+    top = 150  # the photo's top edge: the head is further down still
+    visible = small[: room.shape[0] - top]
+    room[top : top + visible.shape[0], 230:410] = visible
+    with Segmenter(DEFAULT_MODEL_PATH) as segmenter:
+        alpha = segmenter.process(room)
+    assert (alpha[:120] >= 0.5).mean() < 0.02  # the band above the head
+    assert alpha[190:260, 290:350].mean() > 0.6  # the face
