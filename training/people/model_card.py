@@ -124,8 +124,9 @@ digits of the metrics vary with the machine.
 WEAKNESSES = """- **Real photos are still far behind MediaPipe; the issue's targets are not met** (the *Real
   photos* table). This generation adds real people through the teacher and moves mean IoU on
   the 291 real photos from 0.561 to 0.666, and the photos below IoU 0.5 from 113 to 71, but
-  MediaPipe reaches 0.87. The worst cases (`real_worst.jpg`) are small full-body people in
-  street scenes, and people against strong colours, missed entirely.
+  MediaPipe reaches 0.87. The worst cases (`real_worst.jpg`) are small, distant people in
+  street scenes and a back-lit person at a desk, missed entirely, and large stretches of
+  pavement or wall marked as person beside someone.
 - **No-person frames and the band above the head got worse** (18.3 % and 11.4 % predicted
   foreground, against 14.7 % and 7.3 % for the first generation; targets 2 % and 1 %): the
   model now fires on real street and shop scenes it never saw without a person. Only 400 of
