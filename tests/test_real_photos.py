@@ -80,6 +80,8 @@ def test_real_photos_give_labelled_samples_of_the_training_shape(source):
     manifest = json.loads((out / "real_manifest.json").read_text())
     assert manifest["sources"][0]["name"] == "local-people"
     assert manifest["sources"][0]["photos_used"] == 4  # 3 people + the empty room
+    assert manifest["sources"][0]["photos_with_people"] == 3
+    assert manifest["sources"][0]["photos_with_nobody"] == 1
     assert any("broken.jpg" in d for d in manifest["dropped"])
     assert [s["name"] for s in manifest["evaluation_only"]] == ["held-out"]
 
@@ -119,3 +121,53 @@ def test_people_are_placed_anywhere_and_partly_out_of_frame():
     assert min(tops) < 0.05 and max(tops) > 0.5  # heads at the top and well below it
     assert min(lefts) < 0.2 and max(lefts) > 0.8  # left and right, not only centred
     assert 0.2 < cut / len(tops) < 0.95  # often, not always, cut by the frame's edge
+
+
+def test_a_training_copy_of_an_evaluation_photo_is_left_out(source):
+    # A training repository that copied a held-out photo (resized, recompressed) must not
+    # leak it into training: the evaluation would then measure memory, not generalisation.
+    held_out = source / "sources" / "held-out"
+    held_out.mkdir(parents=True)
+    scene = np.tile(np.linspace(0, 255, 400, dtype=np.uint8)[None, :, None], (300, 1, 3))
+    cv2.circle(scene, (120, 100), 60, (20, 40, 220), -1)
+    cv2.imwrite(str(held_out / "eval.png"), scene)
+    copy = cv2.resize(cv2.imread(str(held_out / "eval.png")), (200, 150))
+    cv2.imwrite(str(source / "sources" / "local-people" / "photos" / "copied.jpg"), copy)
+    out = run(source)
+    manifest = json.loads((out / "real_manifest.json").read_text())
+    assert any("copied.jpg: also in an evaluation-only source" in d for d in manifest["dropped"])
+    assert manifest["sources"][0]["photos_used"] == 4  # the other photos are all still used
+
+
+def test_photos_in_subfolders_are_found(source):
+    nested = source / "sources" / "local-people" / "photos" / "val"
+    nested.mkdir()
+    photo(nested / "person9.jpg")
+    out = run(source)
+    manifest = json.loads((out / "real_manifest.json").read_text())
+    assert manifest["sources"][0]["photos_used"] == 5
+    assert list((out / "train" / "images").glob("real_local-people_val_person9_crop*.jpg"))
+
+
+def test_annotated_boxes_decide_whether_anyone_is_there(tmp_path):
+    # The teacher sees a person in both photos; the annotators boxed one person in a.jpg,
+    # and nobody in b.jpg: b.jpg is an empty room, and a.jpg's label stays inside the box.
+    root = tmp_path / "coco"
+    (root / "images" / "train").mkdir(parents=True)
+    (root / "labels" / "train").mkdir(parents=True)
+    (root / "labels" / "train" / "a.txt").write_text("2 0.1 0.1 0.1 0.1\n0 0.5 0.5 0.5 1.0\n")
+    (root / "labels" / "train" / "b.txt").write_text("2 0.5 0.5 0.2 0.2\n")
+    source = PhotoSource(
+        "coco", "https://example.invalid", "images", "?", False, "train", "", "labels"
+    )
+    shape = (100, 200, 3)
+    a = real_photos.annotated_people(source, root, root / "images" / "train" / "a.jpg", shape)
+    b = real_photos.annotated_people(source, root, root / "images" / "train" / "b.jpg", shape)
+    c = real_photos.annotated_people(source, root, root / "images" / "train" / "c.jpg", shape)
+    assert b.max() == 0 and c is None  # nobody; no annotation at all
+    assert a[50, 100] == 1 and a[50, 10] == 0 and a[:, 50:150].min() == 1
+    everywhere = np.full(shape, 255, np.uint8)
+    alpha, _ = real_photos.teacher_label(everywhere, EllipseTeacher(), EllipseTeacher(), b)
+    assert alpha.max() == 0
+    alpha, agreement = real_photos.teacher_label(everywhere, EllipseTeacher(), EllipseTeacher(), a)
+    assert alpha[50, 100] == 1 and alpha[50, 10] == 0 and agreement == 1.0

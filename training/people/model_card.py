@@ -58,7 +58,10 @@ used for training or tuning.
   letterboxed; the same people cut out and pasted on other backgrounds *anywhere* (any scale,
   partly out of frame on every side, sometimes two) or at webcam framings; and frames with
   nobody in them (backgrounds, and the photos with their person painted out), labelled all
-  background. Built by `training/people/real_photos.py`; labels on
+  background. Where a source has its own person boxes (COCO), they decide whether anyone is
+  there, and a photo with nobody becomes a real room or street labelled all background. A
+  training photo that is also in an evaluation-only source (difference hash within 6 of 64
+  bits) is dropped. Built by `training/people/real_photos.py`; labels on
   `data/people/review/real_photo_labels.jpg`.
 - Training-time augmentation: flip, scale/crop, ±8° rotation, colour, brightness and contrast
   jitter, blur and noise, applied identically to image and mask.
@@ -223,10 +226,21 @@ def render_sources(real_manifest: dict) -> str:
     ]
     for source in real_manifest.get("sources", []):
         terms = source["licence"] + ("" if source["permissive"] else " — **unclear**")
+        people = source.get("photos_with_people", source["photos_used"])
+        nobody = source.get("photos_with_nobody", 0)
+        use = (
+            f"training through the teacher: {people} photos with people and {nobody} with "
+            f"nobody used, of {source['photos_found']}"
+        )
+        if source.get("person_boxes"):
+            use += (
+                "; the source's own person boxes decide who is there (labels kept inside "
+                "them; no box: an all-background frame)"
+            )
+        if not source["permissive"]:
+            use += "; left out by `--permissive-only`"
         lines.append(
-            f"| [{source['name']}]({source['url']}) `{source['folder']}` | {terms} | training "
-            f"through the teacher: {source['photos_used']} of {source['photos_found']} photos "
-            f"used; left out by `--permissive-only` |"
+            f"| [{source['name']}]({source['url']}) `{source['folder']}` | {terms} | {use} |"
         )
     for name in real_manifest.get("left_out_as_unclear", []):
         lines.append(f"| {name} | unclear | left out of this build (`--permissive-only`) |")
@@ -305,7 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         room_crops=manifest["train_room_crops"],
         flicker_frames=manifest["flicker_frames"],
         real_samples=sum(real_manifest.get("samples", {}).values()),
-        real_photos=sum(s["photos_used"] for s in real_manifest.get("sources", [])),
+        real_photos=sum(
+            s.get("photos_with_people", s["photos_used"]) for s in real_manifest.get("sources", [])
+        ),
         eval_photos_source="the 291-photo Human-Segmentation-Dataset",
         real_table=render_real_table(real_report) if real_report else "(not run: no photos)",
         sources=render_sources(real_manifest),

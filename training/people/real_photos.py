@@ -49,6 +49,7 @@ from softfocus.training.people.teacher import Teacher
 
 TRAIN_SIZE = (448, 256)
 MAX_SIDE = 960
+DUPLICATE_BITS = 6  # difference hashes this close (of 64 bits) are the same photo
 MIN_TEACHER_AGREEMENT = 0.8  # IoU between general and landscape; below it the photo is dropped
 NO_PERSON_BELOW = 0.003  # foreground share under which a photo counts as having nobody
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -65,6 +66,7 @@ class PhotoSource:
     permissive: bool  # terms clearly allow training and derived models
     use: str  # "train" or "evaluation" (never trained on)
     note: str = ""
+    person_boxes: str = ""  # YOLO box labels (class 0 = person) mirroring `folder`, if any
 
 
 SOURCES = (
@@ -77,6 +79,28 @@ SOURCES = (
         permissive=False,
         use="train",
         note="106 images: portraits, groups, full bodies, multi-angle renders; no masks",
+    ),
+    PhotoSource(
+        name="coco128",
+        url="https://github.com/lightly-ai/coco128_yolo",
+        folder="images",
+        licence="repository gives no licence; the photos are the first 128 of COCO train2017 "
+        "and val2017, Flickr photos under mixed Creative Commons licences (some non-commercial)",
+        permissive=False,
+        use="train",
+        note="256 everyday scenes; about half have people (often small, in crowds, outdoors), "
+        "the rest become real rooms and streets with nobody in them",
+        person_boxes="object_detection/labels",
+    ),
+    PhotoSource(
+        name="deepface-tests",
+        url="https://github.com/serengil/deepface",
+        folder="tests/unit/dataset",
+        licence="repository MIT; the photos are press photos of public figures with no "
+        "statement of origin or terms",
+        permissive=False,
+        use="train",
+        note="about 65 head-and-shoulders portraits: webcam framing, varied lighting",
     ),
     PhotoSource(
         name="human-segmentation-dataset",
@@ -119,6 +143,36 @@ def source_folder(source: PhotoSource, sources_dir: Path) -> Path:
     return folder
 
 
+def difference_hash(image: np.ndarray) -> int:
+    """64-bit hash that survives resizing and recompression, to spot the same photo twice."""
+    grey = cv2.resize(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (9, 8), interpolation=cv2.INTER_AREA)
+    bits = (grey[:, 1:] > grey[:, :-1]).ravel()
+    return int(np.packbits(bits).view(">u8")[0])
+
+
+def list_photos(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def evaluation_hashes(sources_dir: Path) -> list[int]:
+    """Hashes of every evaluation-only photo that is on this machine (none are fetched here):
+    a training source that copied one of them must not leak it into training."""
+    hashes = []
+    for source in SOURCES:
+        folder = sources_dir / source.name / source.folder
+        if source.use == "train" or not folder.is_dir():
+            continue
+        for path in list_photos(folder):
+            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            if image is not None:
+                hashes.append(difference_hash(image))
+    return hashes
+
+
+def is_duplicate(hash_: int, hashes: list[int]) -> bool:
+    return any(bin(hash_ ^ other).count("1") <= DUPLICATE_BITS for other in hashes)
+
+
 def training_sources(permissive_only: bool) -> list[PhotoSource]:
     return [s for s in SOURCES if s.use == "train" and (s.permissive or not permissive_only)]
 
@@ -133,9 +187,41 @@ def load_photo(path: Path) -> np.ndarray | None:
     return image
 
 
-def teacher_label(image: np.ndarray, general: Teacher, landscape: Teacher):
-    """(alpha, agreement): the mean of both teachers and the IoU between them."""
+def annotated_people(source: PhotoSource, root: Path, photo: Path, shape) -> np.ndarray | None:
+    """Where the source's own boxes put people, as a 0/1 region of the photo's shape (boxes
+    grown by a tenth); all zeros means an annotator found nobody; None, no annotation.
+
+    Human boxes are surer than the teacher about *whether* someone is there: they turn a
+    photo with nobody into an exact all-background sample and keep the teacher's false
+    positives (posters, statues, coats on chairs) out of the labels."""
+    if not source.person_boxes:
+        return None
+    labels = root / source.person_boxes / photo.relative_to(root / source.folder)
+    try:
+        lines = labels.with_suffix(".txt").read_text().splitlines()
+    except OSError:
+        return None
+    height, width = shape[:2]
+    region = np.zeros((height, width), np.float32)
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 5 or fields[0] != "0":
+            continue
+        x, y, w, h = (float(f) for f in fields[1:5])
+        x0, x1 = int((x - 0.55 * w) * width), int(np.ceil((x + 0.55 * w) * width))
+        y0, y1 = int((y - 0.55 * h) * height), int(np.ceil((y + 0.55 * h) * height))
+        region[max(0, y0) : y1, max(0, x0) : x1] = 1.0
+    return region
+
+
+def teacher_label(
+    image: np.ndarray, general: Teacher, landscape: Teacher, region: np.ndarray | None = None
+):
+    """(alpha, agreement): the mean of both teachers and the IoU between them, both kept
+    inside ``region`` where one is given."""
     a, b = general.process(image), landscape.process(image)
+    if region is not None:
+        a, b = a * region, b * region
     agreement = binary_iou(a >= 0.5, b >= 0.5) if (a >= 0.5).any() or (b >= 0.5).any() else 1.0
     return (a + b) / 2, agreement
 
@@ -216,20 +302,25 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     general, landscape = Teacher(0), Teacher(1)
     photos, cutouts, empty_rooms, used, dropped = [], [], [], [], []
+    held_out = evaluation_hashes(args.sources_dir)
     for source in sources:
         folder = source_folder(source, args.sources_dir)
-        paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        kept = 0
+        paths = list_photos(folder)
+        kept = nobody = 0
         for path in paths:
             image = load_photo(path)
             if image is None:
                 dropped.append(f"{source.name}/{path.name}: unreadable")
                 continue
-            alpha, agreement = teacher_label(image, general, landscape)
-            key = f"real_{source.name}_{path.stem}"
+            if is_duplicate(difference_hash(image), held_out):
+                dropped.append(f"{source.name}/{path.name}: also in an evaluation-only source")
+                continue
+            region = annotated_people(source, args.sources_dir / source.name, path, image.shape)
+            alpha, agreement = teacher_label(image, general, landscape, region)
+            key = f"real_{source.name}_{path.parent.name}_{path.stem}"
             if (alpha >= 0.5).mean() < NO_PERSON_BELOW:
                 empty_rooms.append(image)
-                kept += 1
+                nobody += 1
                 continue
             if agreement < MIN_TEACHER_AGREEMENT:
                 dropped.append(f"{source.name}/{path.name}: teachers disagree ({agreement:.2f})")
@@ -238,7 +329,15 @@ def main(argv: list[str] | None = None) -> int:
             cutouts.append(crop_to_alpha(image, alpha, full_body=False))
             empty_rooms.append(bg.empty_room(image, alpha))
             kept += 1
-        used.append({**asdict(source), "photos_found": len(paths), "photos_used": kept})
+        used.append(
+            {
+                **asdict(source),
+                "photos_found": len(paths),
+                "photos_used": kept + nobody,
+                "photos_with_people": kept,
+                "photos_with_nobody": nobody,
+            }
+        )
     if not photos:
         raise SystemExit("No usable real photos: check the sources (see --sources-dir).")
     wallpapers = [
