@@ -13,6 +13,7 @@ import onnxruntime as ort
 from softfocus.app.letterbox import letterbox, unbox
 from softfocus.app.preprocess import equalize_luminance
 from softfocus.model.contract import (
+    DYNAMIC_DIMS,
     METADATA_KEY,
     OUTPUT_FOREGROUND,
     ModelContract,
@@ -21,6 +22,22 @@ from softfocus.model.contract import (
 )
 
 ALPHA_FLOOR = 1e-6
+MAX_SHAPES = 4  # sessions kept for a flexible-shape model (a video needs one, a photo folder a few)
+
+
+def _session_options(num_threads: int, pinned: tuple[int, int] | None) -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, int(num_threads))
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    if pinned is not None:
+        # With H and W known, ONNX Runtime folds the graph's shape arithmetic away: a
+        # flexible model then runs as fast as one exported at that shape.
+        for name, value in zip(DYNAMIC_DIMS, (1, pinned[1], pinned[0])):
+            options.add_free_dimension_override_by_name(name, value)
+    return options
 
 
 def load_session(
@@ -33,15 +50,11 @@ def load_session(
             f"Model file {path} does not exist. Pass --model with the path of an exported "
             "Softfocus .onnx model, or omit it to use the bundled person model."
         )
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = max(1, int(num_threads))
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.log_severity_level = 3
     try:
         session = ort.InferenceSession(
-            str(path), sess_options=options, providers=["CPUExecutionProvider"]
+            str(path),
+            sess_options=_session_options(num_threads, None),
+            providers=["CPUExecutionProvider"],
         )
     except Exception as error:  # ORT raises several private exception types.
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
@@ -68,22 +81,42 @@ def load_session(
     return session, contract
 
 
+class _Lane:
+    """One input shape's session and the buffers a frame passes through, reused frame to
+    frame."""
+
+    def __init__(self, session: ort.InferenceSession, width: int, height: int) -> None:
+        self.session = session
+        self.input_name = session.get_inputs()[0].name
+        self.size = (width, height)
+        self.resized = np.empty((height, width, 3), np.uint8)
+        self.rgb = np.empty((height, width, 3), np.uint8)
+        self.input = np.empty((1, height, width, 3), np.float32)
+        self.scratch: dict = {}  # letterbox's halvings
+
+
 class Segmenter:
     """``process(frame_bgr) -> alpha``: a soft foreground matte for one frame.
 
     Usable as a context manager. ``process_lowres`` returns the matte at the model's own
     resolution, so that refinement can run on a few thousand pixels instead of a million.
+    A flexible-shape model (contract ``input_stride``) is fed each frame at the shape that
+    fits it, one pinned session per shape.
     """
 
     def __init__(self, model_path: str | os.PathLike, num_threads: int = 2) -> None:
         self.model_path = Path(model_path)
-        self._session, self.contract = load_session(model_path, num_threads)
-        self._input_name = self._session.get_inputs()[0].name
-        height, width = self.contract.input_height, self.contract.input_width
-        self._resized = np.empty((height, width, 3), np.uint8)
-        self._scratch: dict = {}  # letterbox's halvings, reused frame to frame
-        self._rgb = np.empty((height, width, 3), np.uint8)
-        self._input = np.empty((1, height, width, 3), np.float32)
+        self._num_threads = num_threads
+        session, self.contract = load_session(model_path, num_threads)
+        native = (self.contract.input_width, self.contract.input_height)
+        self._lanes: dict[tuple[int, int], _Lane] = {}
+        self._model_bytes = b""
+        if self.contract.input_stride:
+            # Later shapes open from these bytes: the file was checked once, and a model
+            # replaced or deleted on disk mid-stream changes nothing here.
+            self._model_bytes = self.model_path.read_bytes()
+        else:
+            self._lanes[native] = _Lane(session, *native)
         fg = list(self.contract.foreground_classes)
         border = list(self.contract.border_classes)
         self._weights = None
@@ -95,8 +128,25 @@ class Segmenter:
 
     @property
     def input_size(self) -> tuple[int, int]:
-        """(width, height) the model sees."""
+        """(width, height) the model sees on a frame of its native shape."""
         return self.contract.input_width, self.contract.input_height
+
+    def input_size_for(self, frame_width: int, frame_height: int) -> tuple[int, int]:
+        """(width, height) the model sees on a frame of this size."""
+        return self.contract.input_size_for(frame_width, frame_height)
+
+    def _lane(self, size: tuple[int, int]) -> _Lane:
+        lane = self._lanes.pop(size, None)
+        if lane is None:
+            options = _session_options(self._num_threads, pinned=size)
+            session = ort.InferenceSession(
+                self._model_bytes, sess_options=options, providers=["CPUExecutionProvider"]
+            )
+            lane = _Lane(session, *size)
+            while len(self._lanes) >= MAX_SHAPES:
+                self._lanes.pop(next(iter(self._lanes)))
+        self._lanes[size] = lane  # most recently used last
+        return lane
 
     def process_lowres(self, frame_bgr: np.ndarray) -> np.ndarray:
         """Alpha in [0, 1], float32, at the model's resolution and the frame's aspect ratio.
@@ -108,12 +158,13 @@ class Segmenter:
             # OpenCV's area resize and border modes want two pixels a side; a 1-pixel-wide
             # image is still an image, so repeat its pixels rather than refuse it.
             frame_bgr = np.repeat(np.repeat(frame_bgr, 2, axis=0), 2, axis=1)
-        _, box = letterbox(frame_bgr, *self.input_size, dst=self._resized, scratch=self._scratch)
-        cv2.cvtColor(self._resized, cv2.COLOR_BGR2RGB, dst=self._rgb)
-        np.multiply(self._rgb, np.float32(1.0 / 255.0), out=self._input[0], casting="unsafe")
+        lane = self._lane(self.input_size_for(frame_bgr.shape[1], frame_bgr.shape[0]))
+        _, box = letterbox(frame_bgr, *lane.size, dst=lane.resized, scratch=lane.scratch)
+        cv2.cvtColor(lane.resized, cv2.COLOR_BGR2RGB, dst=lane.rgb)
+        np.multiply(lane.rgb, np.float32(1.0 / 255.0), out=lane.input[0], casting="unsafe")
         if self.contract.equalize_luminance:
-            self._input[0] = equalize_luminance(self._input[0])
-        output = self._session.run(None, {self._input_name: self._input})[0][0]
+            lane.input[0] = equalize_luminance(lane.input[0])
+        output = lane.session.run(None, {lane.input_name: lane.input})[0][0]
         alpha = output[..., 0] if self._weights is None else output @ self._weights
         alpha = np.ascontiguousarray(unbox(alpha, box), dtype=np.float32)
         # A confident sigmoid says 1e-30 for background; products of such values in the refine
@@ -128,7 +179,7 @@ class Segmenter:
         return cv2.resize(alpha, (width, height), interpolation=cv2.INTER_LINEAR)
 
     def close(self) -> None:
-        self._session = None
+        self._lanes.clear()
 
     def __enter__(self) -> Segmenter:
         return self

@@ -3,7 +3,8 @@
 A Softfocus model is an ONNX file with:
 
 * **one input**: float32, NHWC ``[1, H, W, 3]`` (the batch may be dynamic), RGB, scaled to
-  [0, 1], with a fixed H×W;
+  [0, 1], with a fixed H×W, or, when ``input_stride`` is set, any H×W that are multiples of
+  it (the app then picks the shape that fits each frame: :func:`input_size_for`);
 * **one output**: NHWC ``[1, H, W, C]`` at the same H×W, either per-class probabilities
   (``C == len(classes)``, summing to 1) or, when ``output_kind == "foreground_probability"``,
   a single channel holding p(foreground);
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 METADATA_KEY = "softfocus.contract"
@@ -26,6 +28,10 @@ OUTPUT_PROBABILITIES = "probabilities"
 OUTPUT_FOREGROUND = "foreground_probability"
 OUTPUT_KINDS = (OUTPUT_PROBABILITIES, OUTPUT_FOREGROUND)
 MAX_INPUT_PX = 4096  # a real-time segmenter's input; larger is a corrupt field, not a model
+PIXEL_ALLOWANCE = 1.1  # a flexible-shape model may spend this much over its native pixel count
+# Names of the dynamic dimensions in an exported flexible-shape graph; the app pins them per
+# frame shape (ONNX Runtime's free-dimension overrides), so the graph runs as a static one.
+DYNAMIC_DIMS = ("batch", "height", "width")
 
 
 class ModelContractError(ValueError):
@@ -40,6 +46,12 @@ class ModelContract:
     a soft alpha: p(foreground) + ½·p(border), the border being the report's third trimap class.
     ``equalize_luminance`` says the model was trained on the report's YPbPr luminance-equalised
     images, so the app must equalise its input the same way.
+
+    ``input_stride`` 0 means a fixed ``input_height``×``input_width`` graph. A positive stride
+    means the graph is fully convolutional over H and W: it takes any multiples of the stride,
+    ``input_height``×``input_width`` is its native shape and pixel budget, and each frame is
+    fed at the shape that holds most of it within that budget, so a portrait photo is not
+    squeezed into a landscape input with two thirds of it bars.
     """
 
     input_height: int
@@ -51,6 +63,7 @@ class ModelContract:
     name: str = "unnamed"
     description: str = ""
     equalize_luminance: bool = False
+    input_stride: int = 0
     version: int = CONTRACT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -69,9 +82,12 @@ class ModelContract:
             problems.append(
                 f"contract version {self.version} is not supported (expected {CONTRACT_VERSION})"
             )
-        sizes = (self.input_height, self.input_width)
+        sizes = (self.input_height, self.input_width, self.input_stride)
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in sizes):
-            return [f"input size {self.input_height!r}x{self.input_width!r} is not two integers"]
+            return [
+                f"input size {self.input_height!r}x{self.input_width!r} (stride "
+                f"{self.input_stride!r}) is not made of integers"
+            ]
         indices = (*self.foreground_classes, *self.border_classes)
         if not all(isinstance(i, int) and not isinstance(i, bool) for i in indices):
             return [f"class indices {list(indices)!r} are not all integers"]
@@ -83,6 +99,15 @@ class ModelContract:
             problems.append(
                 f"input size {self.input_height}x{self.input_width} is out of range (expected "
                 f"8 to {MAX_INPUT_PX} a side)"
+            )
+        if not 0 <= self.input_stride <= 256:
+            problems.append(f"input_stride {self.input_stride} is out of range (0 to 256)")
+        elif self.input_stride and (
+            self.input_height % self.input_stride or self.input_width % self.input_stride
+        ):
+            problems.append(
+                f"input size {self.input_height}x{self.input_width} is not a multiple of "
+                f"input_stride {self.input_stride}"
             )
         if self.output_kind not in OUTPUT_KINDS:
             problems.append(f"output_kind {self.output_kind!r} is not one of {OUTPUT_KINDS}")
@@ -99,6 +124,18 @@ class ModelContract:
     @property
     def output_channels(self) -> int:
         return 1 if self.output_kind == OUTPUT_FOREGROUND else len(self.classes)
+
+    def input_size_for(self, frame_width: int, frame_height: int) -> tuple[int, int]:
+        """(width, height) to feed a frame of this size: the native shape for a fixed-shape
+        model; for a flexible one, the stride multiple that holds most of the frame."""
+        if not self.input_stride:
+            return self.input_width, self.input_height
+        return flexible_input_size(
+            self.input_stride,
+            self.input_height * self.input_width,
+            max(1, int(frame_width)),
+            max(1, int(frame_height)),
+        )
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -143,6 +180,28 @@ class ModelContract:
             ) from None
 
 
+@lru_cache(maxsize=64)
+def flexible_input_size(stride: int, budget: int, frame_width: int, frame_height: int):
+    """The (width, height), multiples of ``stride`` within ``budget`` pixels (and the
+    allowance), on which a letterboxed frame covers the most model pixels; fewer pixels
+    break a tie. A 16:9 frame keeps 224×128 at a 128×224 budget; 4:3 gets 192×160, 3:4
+    gets 160×192."""
+    limit = budget * PIXEL_ALLOWANCE
+    best, best_key = (stride, stride), None
+    for height in range(stride, MAX_INPUT_PX + 1, stride):
+        for width in range(stride, MAX_INPUT_PX + 1, stride):
+            if height * width > limit:
+                break
+            scale = min(height / frame_height, width / frame_width)
+            key = (
+                min(scale * frame_width, width) * min(scale * frame_height, height),
+                -height * width,
+            )
+            if best_key is None or key > best_key:
+                best, best_key = (width, height), key
+    return best
+
+
 def check_io(
     contract: ModelContract,
     input_shapes: list[list[Any]],
@@ -167,14 +226,26 @@ def check_io(
         raise ModelContractError(
             f"{source} input is {input_types[0]}; expected tensor(float) (float32). {fix}"
         )
-    expected_in = [contract.input_height, contract.input_width, 3]
     shape = input_shapes[0]
+    out = output_shapes[0]
+    if contract.input_stride:
+        if len(shape) != 4 or any(isinstance(d, int) for d in shape[1:3]) or _dim(shape[3]) != 3:
+            raise ModelContractError(
+                f"{source} input shape is {shape}; its metadata says input_stride "
+                f"{contract.input_stride}, so H and W must be dynamic: [N, H, W, 3]. {fix}"
+            )
+        if len(out) != 4 or _dim(out[3]) != contract.output_channels:
+            raise ModelContractError(
+                f"{source} output shape is {out}; expected [N, H, W, "
+                f"{contract.output_channels}] ({contract.output_kind}). {fix}"
+            )
+        return
+    expected_in = [contract.input_height, contract.input_width, 3]
     if len(shape) != 4 or [_dim(d) for d in shape[1:]] != expected_in:
         raise ModelContractError(
             f"{source} input shape is {shape}; expected [N, {contract.input_height}, "
             f"{contract.input_width}, 3] (NHWC RGB) as its metadata says. {fix}"
         )
-    out = output_shapes[0]
     expected_out = [contract.input_height, contract.input_width, contract.output_channels]
     if len(out) != 4 or [_dim(d) for d in out[1:]] != expected_out:
         raise ModelContractError(

@@ -37,12 +37,13 @@ class UNetConfig:
     num_classes: int = 3
     head_skip: bool = False
     leaky_relu_slope: float = 0.1
+    flexible_input: bool = False  # any H×W multiple of the stride (contract input_stride)
     learning_rate: float = 0.01
     batch_size: int = 64
     epochs: int = 40
 
     def __post_init__(self) -> None:
-        divisor = self.stem_stride * 2 ** len(self.filters)
+        divisor = self.stride
         if self.input_height % divisor or self.input_width % divisor:
             raise ValueError(
                 f"Preset {self.name!r}: input {self.input_height}x{self.input_width} must be "
@@ -56,6 +57,11 @@ class UNetConfig:
     @property
     def output_channels(self) -> int:
         return 1 if self.head == HEAD_SIGMOID else self.num_classes
+
+    @property
+    def stride(self) -> int:
+        """What H and W must be multiples of: the stem's stride times one halving a level."""
+        return self.stem_stride * 2 ** len(self.filters)
 
 
 PRESETS: dict[str, UNetConfig] = {
@@ -81,6 +87,23 @@ PRESETS: dict[str, UNetConfig] = {
         stem_stride=2,
         head=HEAD_SIGMOID,
         head_skip=True,
+        learning_rate=0.005,
+        batch_size=16,
+        epochs=30,
+    ),
+    # The realtime network over any input shape: each frame is fed at the multiple of 32 that
+    # holds most of it (portrait photos as portraits), at about 128×224's pixel count.
+    "person": UNetConfig(
+        name="person",
+        input_height=128,
+        input_width=224,
+        filters=(16, 24, 32, 48),
+        convs_per_block=2,
+        stem_filters=12,
+        stem_stride=2,
+        head=HEAD_SIGMOID,
+        head_skip=True,
+        flexible_input=True,
         learning_rate=0.005,
         batch_size=16,
         epochs=30,

@@ -8,6 +8,7 @@ shapes in tests and nodes in the exported graph can be found by name.
 from __future__ import annotations
 
 import keras
+import tensorflow as tf
 from keras import layers
 
 from softfocus.model.presets import HEAD_SIGMOID, UNetConfig
@@ -15,6 +16,26 @@ from softfocus.model.presets import HEAD_SIGMOID, UNetConfig
 # Keras' default (0.99) needs hundreds of steps before the moving statistics used at inference
 # match the batches; CPU-sized runs have few steps per epoch, so they converge faster with 0.9.
 BN_MOMENTUM = 0.9
+
+
+@keras.saving.register_keras_serializable(package="softfocus")
+class BilinearUpsample(layers.Layer):
+    """×``factor`` bilinear upsampling that also works on a dynamic H×W (Keras' UpSampling2D
+    needs static sizes in graph mode, so a flexible-input model could not be traced)."""
+
+    def __init__(self, factor: int = 2, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, x):
+        return tf.image.resize(x, tf.shape(x)[1:3] * self.factor, method="bilinear")
+
+    def compute_output_shape(self, input_shape):
+        scaled = [None if d is None else d * self.factor for d in input_shape[1:3]]
+        return (input_shape[0], *scaled, input_shape[3])
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "factor": self.factor}
 
 
 def _conv_block(x, filters: int, count: int, prefix: str, slope: float):
@@ -28,7 +49,10 @@ def _conv_block(x, filters: int, count: int, prefix: str, slope: float):
 
 
 def build_unet(config: UNetConfig) -> keras.Model:
-    inputs = keras.Input((config.input_height, config.input_width, 3), name="image")
+    if config.flexible_input:
+        inputs = keras.Input((None, None, 3), name="image")
+    else:
+        inputs = keras.Input((config.input_height, config.input_width, 3), name="image")
     x = inputs
     slope = config.leaky_relu_slope
     if config.stem_stride > 1:
@@ -63,7 +87,9 @@ def build_unet(config: UNetConfig) -> keras.Model:
         x = layers.Concatenate(name="head_concat")([x, skips[0]])
         x = _conv_block(x, config.filters[0], 1, "head", slope)
     x = layers.Conv2D(config.output_channels, 1, name="head_logits")(x)
-    if config.stem_stride > 1:
+    if config.stem_stride > 1 and config.flexible_input:
+        x = BilinearUpsample(config.stem_stride, name="head_resize")(x)
+    elif config.stem_stride > 1:
         x = layers.UpSampling2D(config.stem_stride, interpolation="bilinear", name="head_resize")(x)
     activation = "sigmoid" if config.head == HEAD_SIGMOID else "softmax"
     outputs = layers.Activation(activation, name="probabilities", dtype="float32")(x)

@@ -79,3 +79,27 @@ def test_contract_rejects_impossible_metadata():
         ModelContract(input_height=64, input_width=64, classes=("a", "b"), foreground_classes=(5,))
     with pytest.raises(ModelContractError, match="lacks input_height"):
         ModelContract.from_json('{"input_width": 3}')
+
+
+def test_a_flexible_model_gets_the_input_shape_that_holds_most_of_each_frame():
+    contract = ModelContract(input_height=128, input_width=224, input_stride=32)
+    assert contract.input_size_for(1280, 720) == (224, 128)  # the webcam keeps its shape
+    assert contract.input_size_for(640, 480) == (192, 160)  # 4:3 loses its bars
+    assert contract.input_size_for(480, 640) == (160, 192)  # a portrait photo is a portrait
+    assert contract.input_size_for(720, 1280) == (128, 224)
+    for width, height in [(1, 1), (5000, 90), (90, 5000), (640, 640)]:
+        w, h = contract.input_size_for(width, height)
+        assert w % 32 == 0 and h % 32 == 0 and w * h <= 1.1 * 128 * 224
+    fixed = ModelContract(input_height=128, input_width=224)
+    assert fixed.input_size_for(480, 640) == (224, 128)
+
+
+def test_a_flexible_contract_needs_a_graph_with_open_height_and_width(tmp_path):
+    with pytest.raises(ModelContractError, match="not a multiple of input_stride 32"):
+        ModelContract(input_height=100, input_width=224, input_stride=32)
+    metadata = ModelContract(
+        input_height=32, input_width=32, input_stride=8, output_kind="foreground_probability"
+    )
+    path = red_detector_model(tmp_path / "fixed.onnx", metadata=metadata.to_json())
+    with pytest.raises(ModelContractError, match="H and W must be dynamic"):
+        Segmenter(path)

@@ -5,10 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 pytest.importorskip("tensorflow")
+import keras
 
 from softfocus.app.segmenter import Segmenter
 from softfocus.model.contract import OUTPUT_PROBABILITIES, ModelContract
@@ -16,7 +18,10 @@ from softfocus.model.presets import get_preset
 from softfocus.training.augment import AugmentConfig
 from softfocus.training.datasets import load_dataset
 from softfocus.training.evaluate import score_predictions
+from softfocus.training.export import contract_for, export_onnx
+from softfocus.training.losses import CUSTOM_OBJECTS
 from softfocus.training.metrics import boundary_f_score
+from softfocus.training.tf_data import make_dataset
 from softfocus.training.train import FitOptions, fit
 from tests.datasets import make_mask_folder, make_oxford_folder
 
@@ -161,6 +166,45 @@ def test_mask_folder_trains_the_sigmoid_head(tmp_path):
     )
     history = fit(config, dataset, options)
     assert "val_accuracy" in history and len(history["loss"]) == 1
+
+
+def test_a_flexible_input_model_trains_on_every_shape_and_the_app_feeds_each_frame_its_own(
+    tmp_path,
+):
+    # Samples stored portrait and landscape train as portrait and landscape batches; the
+    # export keeps H and W open, and the app feeds a portrait frame a portrait input.
+    root = tmp_path / "people"
+    (root / "images").mkdir(parents=True)
+    (root / "masks").mkdir()
+    rng = np.random.default_rng(0)
+    for i, (width, height) in enumerate([(64, 32), (32, 64)] * 4):
+        image = rng.integers(0, 60, (height, width, 3), dtype=np.uint8)
+        mask = np.zeros((height, width), np.uint8)
+        mask[height // 4 :, width // 4 : 3 * width // 4] = 255
+        image[mask > 0] = (40, 60, 230)
+        cv2.imwrite(str(root / "images" / f"s{i}.png"), image)
+        cv2.imwrite(str(root / "masks" / f"s{i}.png"), mask)
+    dataset = load_dataset(masks=str(root), validation_fraction=0.25)
+    config = get_preset("tiny", head="sigmoid", flexible_input=True)
+    batches = make_dataset(dataset.train, config, 2, AugmentConfig.none(), training=False)
+    # each at the shape the app would feed a frame of its aspect, within 32×32's pixels
+    assert {tuple(x.shape[1:3]) for x, _ in batches} == {(24, 44), (44, 24)}
+    options = FitOptions(
+        run_dir=tmp_path / "run", epochs=2, batch_size=2, learning_rate=0.01, verbose=0
+    )
+    fit(config, dataset, options)
+    model = keras.models.load_model(tmp_path / "run" / "model.keras", custom_objects=CUSTOM_OBJECTS)
+    out = tmp_path / "flexible.onnx"
+    contract = contract_for(config, "person")
+    assert contract.input_stride == config.stride == 4
+    assert export_onnx(model, contract, out) <= 1e-4  # at the native and a portrait shape
+    with Segmenter(out) as segmenter:
+        assert segmenter.input_size_for(640, 480) != segmenter.input_size_for(480, 640)
+        portrait, landscape = np.zeros((64, 32, 3), np.uint8), np.zeros((32, 64, 3), np.uint8)
+        assert segmenter.process(portrait).shape == (64, 32)
+        assert segmenter.process(landscape).shape == (32, 64)
+        # the portrait frame's matte is as tall as a portrait input (44), not a landscape one
+        assert segmenter.process_lowres(portrait).shape[0] == 44
 
 
 def test_evaluation_of_a_known_prediction_gives_known_numbers():

@@ -134,12 +134,13 @@ def _gaussian_blur(image: tf.Tensor, sigma: tf.Tensor) -> tf.Tensor:
 def prepare_pair(
     image: tf.Tensor,
     alpha: tf.Tensor,
-    size: tuple[int, int],
+    size,
     config: AugmentConfig,
     training: bool,
     equalize: bool = False,
 ) -> tuple[tf.Tensor, tf.Tensor]:
-    """Crop/resize to ``size`` (H, W) and augment; image float [0,1] H×W×3, alpha H×W×1."""
+    """Crop/resize to ``size`` (H, W: ints, or a tensor for per-sample shapes) and augment;
+    image float [0,1] H×W×3, alpha H×W×1."""
     stack = tf.concat([image, alpha], axis=-1)
     box = _crop_box(config, training)
     stack = tf.image.crop_and_resize(stack[None], box, [0], size)[0]
@@ -176,6 +177,7 @@ def prepare_pair(
         image = tf.clip_by_value(image, 0.0, 1.0)
     if equalize:
         image = equalize_luminance(image)
-    image.set_shape([size[0], size[1], 3])
-    alpha.set_shape([size[0], size[1], 1])
+    static = size if isinstance(size, (tuple, list)) else (None, None)
+    image.set_shape([static[0], static[1], 3])
+    alpha.set_shape([static[0], static[1], 1])
     return image, alpha

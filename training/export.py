@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from softfocus.model.contract import (
+    DYNAMIC_DIMS,
     METADATA_KEY,
     OUTPUT_FOREGROUND,
     OUTPUT_PROBABILITIES,
@@ -51,6 +52,7 @@ def contract_for(
         name=name or config.name,
         description=description,
         equalize_luminance=equalize,
+        input_stride=config.stride if config.flexible_input else 0,
         extra=dict(extra or {}, preset=config.name),
     )
 
@@ -68,9 +70,15 @@ def export_onnx(
     import tf2onnx
 
     height, width = contract.input_height, contract.input_width
-    spec = [tf.TensorSpec((None, height, width, 3), tf.float32, name="image")]
+    flexible = bool(contract.input_stride)
+    shape = (None, None, None, 3) if flexible else (None, height, width, 3)
+    spec = [tf.TensorSpec(shape, tf.float32, name="image")]
     function = tf.function(lambda image: model(image, training=False), input_signature=spec)
     proto, _ = tf2onnx.convert.from_function(function, input_signature=spec, opset=OPSET)
+    if flexible:  # named, so the app can pin them per frame shape
+        for value in (proto.graph.input[0], proto.graph.output[0]):
+            for dim, name in zip(value.type.tensor_type.shape.dim, DYNAMIC_DIMS):
+                dim.dim_param = name
     entry = proto.metadata_props.add()
     entry.key, entry.value = METADATA_KEY, contract.to_json()
     proto.producer_name = "softfocus-train"
@@ -83,12 +91,18 @@ def export_onnx(
     inputs = rng.random((2, height, width, 3), dtype=np.float32)
     if parity_inputs is not None and len(parity_inputs):
         inputs = np.concatenate([inputs, parity_inputs.astype(np.float32)], axis=0)
+    batches = [inputs]
+    if flexible:  # and at a shape of the other orientation
+        stride = contract.input_stride
+        batches.append(rng.random((1, width // stride * stride, height, 3), dtype=np.float32))
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    onnx_out = np.concatenate(
-        [session.run(None, {session.get_inputs()[0].name: x[None]})[0] for x in inputs]
-    )
-    keras_out = model.predict(inputs, verbose=0)
-    difference = float(np.abs(onnx_out - keras_out).max())
+    difference = 0.0
+    for batch in batches:
+        onnx_out = np.concatenate(
+            [session.run(None, {session.get_inputs()[0].name: x[None]})[0] for x in batch]
+        )
+        keras_out = model.predict(batch, verbose=0)
+        difference = max(difference, float(np.abs(onnx_out - keras_out).max()))
     if difference > PARITY_TOLERANCE:
         path.unlink(missing_ok=True)
         raise ExportError(

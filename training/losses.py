@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 from softfocus.model.presets import HEAD_SIGMOID, UNetConfig
+from softfocus.model.unet import BilinearUpsample
 
 
 def pixel_accuracy_sigmoid(y_true, y_pred):
@@ -39,4 +40,5 @@ CUSTOM_OBJECTS = {
     "pixel_accuracy_sigmoid": pixel_accuracy_sigmoid,
     "bce_dice_loss": bce_dice_loss,
     "soft_dice_loss": soft_dice_loss,
+    "BilinearUpsample": BilinearUpsample,
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from softfocus.model.contract import flexible_input_size
 from softfocus.model.presets import HEAD_SIGMOID, UNetConfig
 from softfocus.training.augment import AugmentConfig, prepare_pair
 from softfocus.training.datasets import KIND_INDEX, Sample
@@ -33,6 +34,24 @@ def alpha_to_target(alpha: tf.Tensor, config: UNetConfig) -> tf.Tensor:
     return tf.cast(classes, tf.int32)
 
 
+def sample_sizes(samples: list[Sample], config: UNetConfig) -> list[tuple[int, int]]:
+    """(height, width) each sample trains at: the preset's shape, or for a flexible-input
+    preset the shape the app would feed a frame of that sample's aspect ratio, so training
+    sees portrait inputs exactly where the app will make them."""
+    if not config.flexible_input:
+        return [(config.input_height, config.input_width)] * len(samples)
+    from PIL import Image  # reads only the header
+
+    budget = config.input_height * config.input_width
+    sizes = []
+    for sample in samples:
+        with Image.open(sample.image_path) as image:
+            width, height = image.size
+        w, h = flexible_input_size(config.stride, budget, width, height)
+        sizes.append((h, w))
+    return sizes
+
+
 def make_dataset(
     samples: list[Sample],
     config: UNetConfig,
@@ -49,9 +68,12 @@ def make_dataset(
     masks = [s.mask_path for s in samples]
     kinds = [KIND_INDEX[s.mask_kind] for s in samples]
     tables = _lookup_tables(border_is_foreground)
-    size = (config.input_height, config.input_width)
+    sizes = sample_sizes(samples, config)
 
-    def load(image_path, mask_path, kind):
+    fixed = None if config.flexible_input else (config.input_height, config.input_width)
+
+    def load(image_path, mask_path, kind, size):
+        size = fixed or size
         image = tf.io.decode_image(tf.io.read_file(image_path), channels=3, expand_animations=False)
         mask = tf.io.decode_image(tf.io.read_file(mask_path), channels=1, expand_animations=False)
         alpha = tf.gather(tables[kind], tf.cast(mask, tf.int32))
@@ -59,8 +81,18 @@ def make_dataset(
         image, alpha = prepare_pair(image, alpha, size, augment, training, equalize)
         return image, alpha if alpha_targets else alpha_to_target(alpha, config)
 
-    dataset = tf.data.Dataset.from_tensor_slices((images, masks, kinds))
+    dataset = tf.data.Dataset.from_tensor_slices((images, masks, kinds, sizes))
     if training:
         dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=not training)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    if len(set(sizes)) > 1:  # a batch holds one shape
+        dataset = dataset.group_by_window(
+            key_func=lambda image, _target: tf.cast(
+                tf.shape(image)[0] * 8192 + tf.shape(image)[1], tf.int64
+            ),
+            reduce_func=lambda _key, window: window.batch(batch_size),
+            window_size=batch_size,
+        )
+    else:
+        dataset = dataset.batch(batch_size)
+    return dataset.prefetch(tf.data.AUTOTUNE)
