@@ -1,6 +1,7 @@
 """Real-photo training data: teacher-labelled crops, composites anywhere, frames with nobody."""
 
 import json
+import subprocess
 
 import cv2
 import numpy as np
@@ -62,28 +63,90 @@ def run(source, *extra):
     return out
 
 
-def test_real_photos_give_labelled_samples_of_the_training_shape(source):
+def test_real_photos_give_labelled_samples_of_every_input_shape(source):
     out = run(source)
     images = sorted((out / "train" / "images").glob("*.jpg"))
     masks = {p.stem: p for p in (out / "train" / "masks").glob("*.png")}
-    # 3 people × (2 crops + whole) + 2 composites per person + 3 frames with nobody.
-    assert len(images) == 3 * 3 + 3 * 2 + 3
+    # 3 people × (whole + 2 crops + the person-free side) + the empty photo
+    # + 2 composites per person + 3 backgrounds with nobody.
+    assert len(images) == 3 * 4 + 1 + 3 * 2 + 3
+    shapes = {(h, w) for w, h in real_photos.SHAPES}
     for image_path in images:
         image = cv2.imread(str(image_path))
         mask = cv2.imread(str(masks[image_path.stem]), cv2.IMREAD_GRAYSCALE)
-        assert image.shape == (256, 448, 3) and mask.shape == (256, 448)
+        assert image.shape[:2] in shapes and mask.shape == image.shape[:2]
         assert mask.dtype == np.uint8
-        if "noperson" in image_path.stem:
+        if any(k in image_path.stem for k in ("noperson", "nobody", "_free")):
             assert mask.max() == 0  # nobody in the frame: all background
-        elif "crop" in image_path.stem:
+        elif "crop" in image_path.stem or "whole" in image_path.stem:
             assert mask.max() == 255  # the person is in every crop
+    # The 400×300 photos train as the app feeds them: 4:3 at 192×160, stored twice that.
+    whole = cv2.imread(str(out / "train" / "images" / "real_local-people_photos_person0_whole.jpg"))
+    assert whole.shape[:2] == (320, 384)
     manifest = json.loads((out / "real_manifest.json").read_text())
     assert manifest["sources"][0]["name"] == "local-people"
     assert manifest["sources"][0]["photos_used"] == 4  # 3 people + the empty room
     assert manifest["sources"][0]["photos_with_people"] == 3
     assert manifest["sources"][0]["photos_with_nobody"] == 1
+    assert manifest["samples"] == {"whole": 3, "crops": 6, "no_person": 7, "composites": 6}
     assert any("broken.jpg" in d for d in manifest["dropped"])
     assert [s["name"] for s in manifest["evaluation_only"]] == ["held-out"]
+
+
+def test_annotators_masks_are_the_label_and_a_missed_person_is_not_an_empty_room(
+    source, monkeypatch
+):
+    folder = source / "sources" / "local-people"
+    (folder / "masks").mkdir()
+    drawn = np.zeros((300, 400), np.uint8)
+    drawn[100:300, 150:250] = 255  # the annotator's person: a box, unlike the teacher's ellipse
+    cv2.imwrite(str(folder / "masks" / "person0.png"), drawn)
+    (folder / "boxes").mkdir()
+    (folder / "boxes" / "person1.txt").write_text("0 0.1 0.1 0.1 0.1\n")  # where nobody is
+    local = real_photos.SOURCES[0]
+    annotated = PhotoSource(**{**local.__dict__, "masks": "masks", "person_boxes": "boxes"})
+    monkeypatch.setattr(real_photos, "SOURCES", (annotated, real_photos.SOURCES[1]))
+    out = run(source)
+    label = cv2.imread(
+        str(out / "train" / "masks" / "real_local-people_photos_person0_whole.png"), 0
+    )
+    assert label.shape == (320, 384)
+    # The 400×300 photo is 384×288 in the 384×320 canvas (16 px bars top and bottom); at
+    # (x 145, y 220) the teacher's ellipse is person, the annotator's box is not.
+    assert label[227, 192] == 255 and label[227, 139] == 0
+    manifest = json.loads((out / "real_manifest.json").read_text())
+    assert any("person1.jpg: teachers miss the annotated people" in d for d in manifest["dropped"])
+    assert not list((out / "train" / "images").glob("*person1*"))
+    assert manifest["sources"][0]["photos_with_nobody"] == 1  # still only the empty photo
+
+
+def test_a_roboflow_export_counts_each_photo_once(tmp_path):
+    for name in ("a_jpg.rf.111.jpg", "a_jpg.rf.222.jpg", "b_png.rf.333.jpg", "c.jpg"):
+        (tmp_path / name).write_bytes(b"")
+    found = [p.name for p in real_photos.list_photos(tmp_path, roboflow=True)]
+    assert found == ["a_jpg.rf.111.jpg", "b_png.rf.333.jpg", "c.jpg"]
+    assert len(real_photos.list_photos(tmp_path)) == 4
+
+
+def test_photos_a_later_commit_removed_are_taken_from_their_commit(tmp_path):
+    root = tmp_path / "repo"
+    (root / "set" / "images").mkdir(parents=True)
+    photo(root / "set" / "images" / "p.jpg")
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git[:3], "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "photos"], check=True)
+    commit = subprocess.run(
+        [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    subprocess.run([*git, "rm", "-rq", "set"], check=True)
+    subprocess.run([*git, "commit", "-qm", "tidy"], check=True)
+    assert not (root / "set").exists()
+    source = PhotoSource(
+        "repo", "https://example.invalid", "set", "?", False, "train", commit=commit
+    )
+    folder = real_photos.source_folder(source, tmp_path)
+    assert [p.name for p in real_photos.list_photos(folder)] == ["p.jpg"]
 
 
 def test_permissive_only_leaves_unclear_sources_out(source):

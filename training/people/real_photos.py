@@ -5,15 +5,20 @@
 
 Eight synthetic identities teach a model what openpeople looks like, not what people look
 like. Every photo of a real person becomes training data here through the teacher (MediaPipe
-general and landscape, which must agree; the label is their mean), three ways:
+general and landscape, which must agree; the label is their mean), four ways:
 
-* **crops**: webcam-shaped crops of the photo around the person, and the whole photo
-  letterboxed as the app does;
+* **whole**: the photo as the app feeds it (letterboxed into the input shape that fits it:
+  portrait photos as portraits);
+* **crops**: crops of the photo around the person, webcam-shaped and of other shapes;
 * **composites**: the person cut out and pasted on other backgrounds *anywhere*, at any
   scale, partly out of frame on any side, sometimes two people; half of them at webcam
   framings;
-* **no-person frames**: backgrounds alone and photos with the person painted out, labelled
-  all background, so the model stops expecting a head at the top centre.
+* **no-person frames**: the person-free part of each photo (beside or above the person),
+  photos an annotator found nobody in, backgrounds, and photos with the person painted out,
+  all labelled background, so the model stops expecting a head at the top centre.
+
+Samples come in the four shapes the flexible-input model is fed (16:9, 4:3, 3:4, 9:16), each
+stored at twice the model's input for crop augmentation.
 
 Sources are listed in ``SOURCES`` with their terms. Each is a folder of a git repository:
 fetched with ``git clone`` into ``--sources-dir`` when the network allows, or taken from
@@ -35,7 +40,6 @@ import numpy as np
 from softfocus.training.metrics import binary_iou
 from softfocus.training.people import backgrounds as bg
 from softfocus.training.people.composite import (
-    NARROW_ASPECTS,
     Cutout,
     composite,
     crop_to_alpha,
@@ -45,10 +49,18 @@ from softfocus.training.people.composite import (
     webcam_crop,
     webcam_degrade,
 )
+from softfocus.training.people.matfile import MatFileError, read_matrix
 from softfocus.training.people.teacher import Teacher
 
-TRAIN_SIZE = (448, 256)
+TRAIN_SIZE = (448, 256)  # the webcam shape (16:9), twice the model's 224×128
+# Stored (width, height) per shape, twice the input the model is fed at for that aspect
+# (model.contract.flexible_input_size at the person preset's 128×224 budget), and how often
+# each is drawn.
+SHAPES = ((448, 256), (384, 320), (320, 384), (256, 448))
+SHAPE_WEIGHTS = (0.5, 0.2, 0.2, 0.1)
 MAX_SIDE = 960
+CUTOUT_SIDE = 400  # cut-outs are kept at most this tall or wide for the composites
+FREE_MIN_SIDE = 0.3  # a person-free crop is at least this share of the photo's shorter side
 DUPLICATE_BITS = 6  # difference hashes this close (of 64 bits) are the same photo
 MIN_TEACHER_AGREEMENT = 0.8  # IoU between general and landscape; below it the photo is dropped
 NO_PERSON_BELOW = 0.003  # foreground share under which a photo counts as having nobody
@@ -67,6 +79,9 @@ class PhotoSource:
     use: str  # "train" or "evaluation" (never trained on)
     note: str = ""
     person_boxes: str = ""  # YOLO box labels (class 0 = person) mirroring `folder`, if any
+    masks: str = ""  # annotators' person masks (PNG, or .mat label maps: 0 = background), by stem
+    commit: str = ""  # the photos are in this commit's tree (a later one removed them)
+    roboflow: bool = False  # a Roboflow export: several augmented copies of each photo
 
 
 SOURCES = (
@@ -103,6 +118,34 @@ SOURCES = (
         note="about 65 head-and-shoulders portraits: webcam framing, varied lighting",
     ),
     PhotoSource(
+        name="capston2-people",
+        url="https://github.com/ahsanirfan961/Person-Tracker",
+        folder="Capston2-11",
+        licence="README.dataset.txt: CC BY 4.0 (Roboflow Universe 'capston2' by siwookim); "
+        "the uploader's images include COCO photos, stock photos with watermarks and video "
+        "frames whose own terms are not stated",
+        permissive=False,
+        use="train",
+        note="about 2,000 photos (one of each Roboflow copy) stretched to 640x640: people "
+        "indoors and outdoors, near and far, CCTV and phone frames, some with nobody; YOLO "
+        "person boxes",
+        person_boxes="Capston2-11",
+        commit="49473929cfd908d54becb8a0c8d9e9f7709f5aa1",
+        roboflow=True,
+    ),
+    PhotoSource(
+        name="clothing-co-parsing",
+        url="https://github.com/bearpaw/clothing-co-parsing",
+        folder="photos",
+        licence="Apache-2.0 (the repository's LICENSE, from the dataset's authors); street "
+        "fashion photos",
+        permissive=True,
+        use="train",
+        note="2,098 full-length street photos of people (portrait 550x825); 1,004 with "
+        "annotators' pixel labels, used as exact person masks",
+        masks="annotations/pixel-level",
+    ),
+    PhotoSource(
         name="human-segmentation-dataset",
         url="https://github.com/VikramShenoy97/Human-Segmentation-Dataset",
         folder="",
@@ -126,21 +169,39 @@ def source_folder(source: PhotoSource, sources_dir: Path) -> Path:
     root = sources_dir / source.name
     if not root.is_dir():
         print(f"fetching {source.url} into {root}", flush=True)
+        depth = [] if source.commit else ["--depth", "1"]
         try:
             subprocess.run(
-                ["git", "clone", "-q", "--depth", "1", source.url, str(root)],
-                check=True,
-                timeout=900,
+                ["git", "clone", "-q", *depth, source.url, str(root)], check=True, timeout=900
             )
         except (OSError, subprocess.SubprocessError) as error:
             raise SystemExit(
                 f"Cannot fetch {source.url} ({error}). Without a network, put a snapshot of "
                 f"that repository at {root} (any git checkout or export of it) and run again."
             ) from None
+    if source.commit and (root / ".git").exists():
+        _check_out(root, source.commit, source.folder)
     folder = root / source.folder
     if not folder.is_dir():
         raise SystemExit(f"{folder} is missing: is {root} really a copy of {source.url}?")
     return folder
+
+
+def _check_out(root: Path, commit: str, folder: str) -> None:
+    """Bring ``folder`` as it is in ``commit`` into a clone's work tree (only that folder: a
+    snapshot may lack the repository's large files, and the photos are all that is needed)."""
+    if (root / folder).is_dir():
+        return
+    result = subprocess.run(
+        ["git", "-C", str(root), "restore", f"--source={commit}", "--worktree", "--", folder],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise SystemExit(
+            f"{root} lacks {folder} at commit {commit[:12]}, where the photos are "
+            f"({result.stderr.strip()}); fetch the repository's full history there."
+        )
 
 
 def difference_hash(image: np.ndarray) -> int:
@@ -150,8 +211,16 @@ def difference_hash(image: np.ndarray) -> int:
     return int(np.packbits(bits).view(">u8")[0])
 
 
-def list_photos(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+def list_photos(folder: Path, roboflow: bool = False) -> list[Path]:
+    """The photos under ``folder``; of a Roboflow export's augmented copies
+    (``NAME_jpg.rf.HASH.jpg``), only the first of each."""
+    paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not roboflow:
+        return paths
+    firsts: dict[str, Path] = {}
+    for path in paths:
+        firsts.setdefault(path.name.split(".rf.")[0], path)
+    return sorted(firsts.values())
 
 
 def evaluation_hashes(sources_dir: Path) -> list[int]:
@@ -196,7 +265,10 @@ def annotated_people(source: PhotoSource, root: Path, photo: Path, shape) -> np.
     positives (posters, statues, coats on chairs) out of the labels."""
     if not source.person_boxes:
         return None
-    labels = root / source.person_boxes / photo.relative_to(root / source.folder)
+    relative = photo.relative_to(root / source.folder).parts
+    labels = (
+        root / source.person_boxes / Path(*["labels" if p == "images" else p for p in relative])
+    )
     try:
         lines = labels.with_suffix(".txt").read_text().splitlines()
     except OSError:
@@ -212,6 +284,34 @@ def annotated_people(source: PhotoSource, root: Path, photo: Path, shape) -> np.
         y0, y1 = int((y - 0.55 * h) * height), int(np.ceil((y + 0.55 * h) * height))
         region[max(0, y0) : y1, max(0, x0) : x1] = 1.0
     return region
+
+
+def annotated_mask(source: PhotoSource, root: Path, photo: Path, shape) -> np.ndarray | None:
+    """The annotators' person mask (0/1, the photo's shape), or None where there is none."""
+    if not source.masks:
+        return None
+    folder = root / source.masks
+    for path in (folder / f"{photo.stem}.mat", folder / f"{photo.stem}.png"):
+        if not path.is_file():
+            continue
+        try:
+            labels = read_matrix(path) if path.suffix == ".mat" else cv2.imread(str(path), 0)
+        except (OSError, MatFileError):
+            return None
+        if labels is None or labels.ndim != 2:
+            return None
+        mask = (labels > 0).astype(np.float32)
+        return cv2.resize(mask, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
+    return None
+
+
+def with_annotation(alpha: np.ndarray, annotated: np.ndarray | None) -> np.ndarray:
+    """The annotators' person where they drew one (exact edges), the teacher's elsewhere
+    (other people in the photo, whom the annotators left out)."""
+    if annotated is None:
+        return alpha
+    near = cv2.dilate((annotated > 0.5).astype(np.uint8), np.ones((21, 21), np.uint8)) > 0
+    return np.where(near, annotated, np.maximum(annotated, alpha)).astype(np.float32)
 
 
 def teacher_label(
@@ -247,9 +347,8 @@ def place_anywhere(cutout: Cutout, width: int, height: int, rng):
     return canvas_bgr, canvas_alpha
 
 
-def composite_anywhere(cutouts: list[Cutout], background: np.ndarray, rng):
+def composite_anywhere(cutouts: list[Cutout], background: np.ndarray, width: int, height: int, rng):
     """One or two people placed anywhere on a background; the label is the pasted alpha."""
-    width, height = TRAIN_SIZE
     frame = fill_background(background, width, height, rng)
     label = np.zeros((height, width), np.float32)
     people = 2 if len(cutouts) > 1 and rng.random() < 0.2 else 1
@@ -263,6 +362,61 @@ def composite_anywhere(cutouts: list[Cutout], background: np.ndarray, rng):
     return webcam_degrade(frame, rng), label
 
 
+def random_shape(rng) -> tuple[int, int]:
+    return SHAPES[int(rng.choice(len(SHAPES), p=SHAPE_WEIGHTS))]
+
+
+def shape_for(width: int, height: int) -> tuple[int, int]:
+    """Of SHAPES, the one a frame of this size fills most when letterboxed: for the aspects
+    the app meets, twice the input it feeds the flexible-input model (16:9 → 448×256, 4:3 →
+    384×320, 3:4 → 320×384); rarer ones (a narrow strip) take the nearest with bars, so
+    training keeps to four shapes."""
+
+    def filled(shape: tuple[int, int]) -> float:
+        scale = min(shape[0] / width, shape[1] / height)
+        return scale * width * scale * height
+
+    return max(SHAPES, key=filled)
+
+
+def as_the_app_sees_it(image: np.ndarray, alpha: np.ndarray):
+    """The whole image letterboxed into the shape the app would feed it at, label alike."""
+    return letterboxed(image, alpha, *shape_for(image.shape[1], image.shape[0]))
+
+
+def free_region(alpha: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The largest rectangle beside or above the (grown) person, (x, y, w, h), if it is at
+    least FREE_MIN_SIDE of the photo's shorter side each way: a frame with nobody in it."""
+    height, width = alpha.shape
+    grown = cv2.dilate((alpha > 0.05).astype(np.uint8), np.ones((15, 15), np.uint8)) > 0
+    ys, xs = np.nonzero(grown)
+    candidates = [
+        (0, 0, int(xs.min()), height),
+        (int(xs.max()) + 1, 0, width - int(xs.max()) - 1, height),
+        (0, 0, width, int(ys.min())),
+    ]
+    least = FREE_MIN_SIDE * min(height, width)
+    candidates = [c for c in candidates if min(c[2], c[3]) >= least]
+    return max(candidates, key=lambda c: c[2] * c[3]) if candidates else None
+
+
+def small_cutout(image: np.ndarray, alpha: np.ndarray) -> Cutout:
+    cutout = crop_to_alpha(image, alpha, full_body=False)
+    scale = CUTOUT_SIDE / max(cutout.alpha.shape)
+    if scale >= 1:
+        return cutout
+    size = (
+        max(2, round(cutout.alpha.shape[1] * scale)),
+        max(2, round(cutout.alpha.shape[0] * scale)),
+    )
+    return Cutout(
+        cv2.resize(cutout.bgr, size, interpolation=cv2.INTER_AREA),
+        cv2.resize(cutout.alpha, size, interpolation=cv2.INTER_AREA),
+        cutout.bottom_cut,
+        cutout.full_body,
+    )
+
+
 def overlay(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """The label over a darkened photo, for checking labels by eye."""
     shown = (image * 0.3).astype(np.uint8)
@@ -271,19 +425,49 @@ def overlay(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return shown
 
 
+class SampleWriter:
+    """Image (JPEG) and label (8-bit PNG) pairs into ``images/`` and ``masks/``, counted by
+    kind."""
+
+    def __init__(self, folder: Path) -> None:
+        self.images, self.masks = folder / "images", folder / "masks"
+        self.images.mkdir(parents=True, exist_ok=True)
+        self.masks.mkdir(parents=True, exist_ok=True)
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, kind: str, name: str, image: np.ndarray, label: np.ndarray) -> None:
+        cv2.imwrite(str(self.images / f"{name}.jpg"), image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+        cv2.imwrite(str(self.masks / f"{name}.png"), np.round(label * 255).astype(np.uint8))
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+
+def photo_samples(key: str, image, alpha, crops: int, write: SampleWriter, rng) -> None:
+    """The photo as the app sees it, ``crops`` crops of every shape around its person, and
+    its person-free part as a frame of its own."""
+    frame, label = as_the_app_sees_it(image, alpha)
+    write("whole", f"{key}_whole", webcam_degrade(frame, rng), label)
+    for i in range(crops):
+        frame, label = webcam_crop(image, alpha, *random_shape(rng), rng)
+        write("crops", f"{key}_crop{i}", frame, label)
+    region = free_region(alpha)
+    if region is not None:
+        x, y, w, h = region
+        frame, _ = as_the_app_sees_it(image[y : y + h, x : x + w], alpha[y : y + h, x : x + w])
+        write("no_person", f"{key}_free", webcam_degrade(frame, rng), np.zeros(frame.shape[:2]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("data/people"))
     parser.add_argument("--sources-dir", type=Path, default=Path("data/sources"))
     parser.add_argument("--cache", type=Path, default=Path("data/cache"))
-    parser.add_argument("--crops", type=int, default=6, help="webcam crops per photo")
-    parser.add_argument("--composites", type=int, default=12, help="composites per photo")
-    parser.add_argument("--no-person", type=int, default=400, help="frames with nobody")
+    parser.add_argument("--crops", type=int, default=3, help="crops per photo")
+    parser.add_argument("--composites", type=int, default=4, help="composites per photo")
+    parser.add_argument("--no-person", type=int, default=1000, help="backgrounds with nobody")
     parser.add_argument("--permissive-only", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
-    train = args.out / "train"
     review = args.out / "review"
     sources = training_sources(args.permissive_only)
     manifest = {
@@ -301,11 +485,12 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / "real_manifest.json").write_text(json.dumps(manifest, indent=2))
         return 0
     general, landscape = Teacher(0), Teacher(1)
-    photos, cutouts, empty_rooms, used, dropped = [], [], [], [], []
+    write = SampleWriter(args.out / "train")
+    cutouts, empty_rooms, sheet, used, dropped = [], [], [], [], []
     held_out = evaluation_hashes(args.sources_dir)
     for source in sources:
         folder = source_folder(source, args.sources_dir)
-        paths = list_photos(folder)
+        paths = list_photos(folder, source.roboflow)
         kept = nobody = 0
         for path in paths:
             image = load_photo(path)
@@ -317,17 +502,43 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             region = annotated_people(source, args.sources_dir / source.name, path, image.shape)
             alpha, agreement = teacher_label(image, general, landscape, region)
-            key = f"real_{source.name}_{path.parent.name}_{path.stem}"
-            if (alpha >= 0.5).mean() < NO_PERSON_BELOW:
-                empty_rooms.append(image)
+            key = f"real_{source.name}_{path.parent.name}_{path.stem.split('.rf.')[0]}"
+            annotated = annotated_mask(source, args.sources_dir / source.name, path, image.shape)
+            if annotated is not None:
+                alpha, agreement = with_annotation(alpha, annotated), 1.0
+            seen = (alpha >= 0.5).mean() >= NO_PERSON_BELOW
+            if not seen and region is not None and region.any():
+                dropped.append(f"{source.name}/{path.name}: teachers miss the annotated people")
+                continue
+            if not seen:
+                # Nobody here (an annotator's word, or both teachers'): a real empty scene.
+                frame, _ = as_the_app_sees_it(image, alpha)
+                write(
+                    "no_person",
+                    f"{key}_nobody",
+                    webcam_degrade(frame, rng),
+                    np.zeros(frame.shape[:2]),
+                )
+                empty_rooms.append(
+                    cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+                )
                 nobody += 1
                 continue
             if agreement < MIN_TEACHER_AGREEMENT:
                 dropped.append(f"{source.name}/{path.name}: teachers disagree ({agreement:.2f})")
                 continue
-            photos.append((key, image, alpha))
-            cutouts.append(crop_to_alpha(image, alpha, full_body=False))
+            photo_samples(key, image, alpha, args.crops, write, rng)
+            cutouts.append(small_cutout(image, alpha))
             empty_rooms.append(bg.empty_room(image, alpha))
+            if rng.random() < 0.02 and len(sheet) < 24:
+                sheet.append(
+                    np.hstack(
+                        [
+                            cv2.resize(image, (240, 135)),
+                            cv2.resize(overlay(image, alpha), (240, 135)),
+                        ]
+                    )
+                )
             kept += 1
         used.append(
             {
@@ -338,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
                 "photos_with_nobody": nobody,
             }
         )
-    if not photos:
+    if not cutouts:
         raise SystemExit("No usable real photos: check the sources (see --sources-dir).")
     wallpapers = [
         image
@@ -348,52 +559,35 @@ def main(argv: list[str] | None = None) -> int:
 
     def background() -> np.ndarray:
         pick = rng.random()
-        if pick < 0.35 and empty_rooms:
+        if pick < 0.5 and empty_rooms:
             return empty_rooms[int(rng.integers(len(empty_rooms)))]
-        if pick < 0.7 and wallpapers:
+        if pick < 0.8 and wallpapers:
             return wallpapers[int(rng.integers(len(wallpapers)))]
         return bg.procedural(rng)
 
-    def write(name: str, image: np.ndarray, label: np.ndarray) -> None:
-        (train / "images").mkdir(parents=True, exist_ok=True)
-        (train / "masks").mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(train / "images" / f"{name}.jpg"), image, [cv2.IMWRITE_JPEG_QUALITY, 92])
-        cv2.imwrite(str(train / "masks" / f"{name}.png"), np.round(label * 255).astype(np.uint8))
-
-    counts = {"crops": 0, "composites": 0, "no_person": 0}
-    width, height = TRAIN_SIZE
-    for key, image, alpha in photos:
-        for i in range(args.crops):
-            frame, label = webcam_crop(image, alpha, width, height, rng)
-            write(f"{key}_crop{i}", frame, label)
-        aspect = NARROW_ASPECTS[int(rng.integers(len(NARROW_ASPECTS)))]
-        h = image.shape[0]
-        w = min(image.shape[1], int(h * aspect))
-        x0 = int(rng.integers(0, image.shape[1] - w + 1))
-        frame, label = letterboxed(image[:, x0 : x0 + w], alpha[:, x0 : x0 + w], width, height)
-        write(f"{key}_whole", webcam_degrade(frame, rng), label)
-        counts["crops"] += args.crops + 1
-    for i in range(args.composites * len(photos)):
+    for i in range(args.composites * len(cutouts)):
+        width, height = random_shape(rng)
         if rng.random() < 0.5:
-            frame, label = composite_anywhere(cutouts, background(), rng)
+            frame, label = composite_anywhere(cutouts, background(), width, height, rng)
         else:
             cutout = cutouts[int(rng.integers(len(cutouts)))]
             frame, label = composite(cutout, background(), width, height, rng)
-        write(f"real_composite{i:05d}", frame, label)
-        counts["composites"] += 1
+        write("composites", f"real_composite{i:05d}", frame, label)
     for i in range(args.no_person):
+        width, height = random_shape(rng)
         frame = fill_background(background(), width, height, rng)
-        write(f"real_noperson{i:04d}", webcam_degrade(frame, rng), np.zeros((height, width)))
-        counts["no_person"] += 1
-    sheet = [
-        np.hstack([cv2.resize(image, (240, 135)), cv2.resize(overlay(image, alpha), (240, 135))])
-        for _, image, alpha in photos[:: max(1, len(photos) // 24)]
-    ]
-    review.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(review / "real_photo_labels.jpg"), np.vstack(sheet))
-    manifest.update(sources=used, dropped=dropped, samples=counts)
+        write(
+            "no_person",
+            f"real_noperson{i:04d}",
+            webcam_degrade(frame, rng),
+            np.zeros((height, width)),
+        )
+    if sheet:
+        review.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(review / "real_photo_labels.jpg"), np.vstack(sheet))
+    manifest.update(sources=used, dropped=dropped, samples=write.counts)
     (args.out / "real_manifest.json").write_text(json.dumps(manifest, indent=2))
-    print(json.dumps({"samples": counts, "dropped": len(dropped)}))
+    print(json.dumps({"samples": write.counts, "dropped": len(dropped)}))
     return 0
 
 
