@@ -148,6 +148,12 @@ class Segmenter:
         self._lanes[size] = lane  # most recently used last
         return lane
 
+    def run_model(self, batch: np.ndarray) -> np.ndarray:
+        """The bare model on an NHWC float32 batch (no letterbox, no clean-up): for timing the
+        network alone."""
+        lane = self._lane((batch.shape[2], batch.shape[1]))
+        return lane.session.run(None, {lane.input_name: batch})[0]
+
     def process_lowres(self, frame_bgr: np.ndarray) -> np.ndarray:
         """Alpha in [0, 1], float32, at the model's resolution and the frame's aspect ratio.
 

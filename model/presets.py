@@ -92,12 +92,14 @@ PRESETS: dict[str, UNetConfig] = {
         epochs=30,
     ),
     # The realtime network over any input shape: each frame is fed at the multiple of 32 that
-    # holds most of it (portrait photos as portraits), at about 128×224's pixel count.
+    # holds most of it (portrait photos as portraits), at about 128×224's pixel count. The two
+    # deepest levels are wider (40, 64): they run on 1/256 and 1/1024 of the pixels, so the
+    # extra capacity costs about 5 % of the model's time.
     "person": UNetConfig(
         name="person",
         input_height=128,
         input_width=224,
-        filters=(16, 24, 32, 48),
+        filters=(16, 24, 40, 64),
         convs_per_block=2,
         stem_filters=12,
         stem_stride=2,

@@ -234,3 +234,13 @@ def test_annotated_boxes_decide_whether_anyone_is_there(tmp_path):
     assert alpha.max() == 0
     alpha, agreement = real_photos.teacher_label(everywhere, EllipseTeacher(), EllipseTeacher(), a)
     assert alpha[50, 100] == 1 and alpha[50, 10] == 0 and agreement == 1.0
+
+
+def test_a_wide_group_fits_a_narrow_frame():
+    group = Cutout(
+        np.full((40, 600, 3), 200, np.uint8), np.ones((40, 600), np.float32), False, False
+    )
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        _, label = place_anywhere(group, 256, 448, rng)
+        assert label.shape == (448, 256)

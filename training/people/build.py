@@ -1,7 +1,7 @@
 """One command from nothing to the shipped person model: ``scripts/dev.sh person-model``.
 
-prepare openpeople composites → add real people from public repositories (teacher labels)
-→ fit the realtime preset (CPU, fixed seed) → export to assets/models/person.onnx →
+prepare openpeople composites → add real people from public repositories (annotators' masks
+or teacher labels) → fit the person preset (CPU, fixed seed) → export to assets/models/person.onnx →
 evaluate on the held-out people and on real photos against MediaPipe → model card.
 Everything runs in the main venv: the MediaPipe teacher runs as ONNX (onnx_teacher.py).
 Each step is skipped when its output exists, unless --force; a killed fit resumes.
@@ -70,6 +70,8 @@ def evaluate_on_real_photos(args: argparse.Namespace) -> None:
             args.run_dir / "real.json",
             "--sheet",
             args.data / "review" / "real_worst.jpg",
+            "--composites",
+            args.data / "heldout" / "composites",
         ]
     )
 
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("data/people"))
     parser.add_argument("--run-dir", type=Path, default=Path("runs/person"))
     parser.add_argument("--output", type=Path, default=Path("assets/models/person.onnx"))
-    parser.add_argument("--composites", type=int, default=4000)
+    parser.add_argument("--composites", type=int, default=2000, help="openpeople composites")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--steps-per-epoch", type=int, default=400)
     parser.add_argument("--batch-size", type=int, default=16)
@@ -147,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             "softfocus.training",
             "fit",
             "--preset",
-            "realtime",
+            "person",
             "--masks",
             args.data / "train",
             "--mask-kind",
@@ -186,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             "--name",
             "softfocus-person",
             "--description",
-            "Slim U-Net (realtime preset) for people on webcam video",
+            "Slim U-Net (person preset, flexible input) for people on webcam video",
         ]
     )
     run(

@@ -18,7 +18,9 @@ never used in training:
   predicted foreground in the band above the head (target ≤ 1 %);
 * **flicker**: the demo clip through the app's pipeline as ``softfocus process`` runs it
   (smoothing on), against MediaPipe raw on the same frames;
-* **time**: each model on 1280×720 frames (median ms).
+* **time**: each model on 1280×720 frames (median ms);
+* **composites** (with ``--composites``, which the build passes): the held-out openpeople
+  people (P009, P010) pasted on held-out scenes, exact masks.
 
 A contact sheet shows the photos where the Softfocus model does worst next to MediaPipe.
 """
@@ -37,7 +39,7 @@ from softfocus.app.pipeline import FramePipeline
 from softfocus.app.segmenter import Segmenter
 from softfocus.app.settings import PipelineSettings
 from softfocus.training.metrics import binary_iou, boundary_f_score, flicker
-from softfocus.training.people.evaluate_heldout import AppMask, median_ms
+from softfocus.training.people.evaluate_heldout import AppMask, median_ms, score_subset
 from softfocus.training.people.onnx_teacher import teachers
 
 WIDTH = 640
@@ -210,6 +212,12 @@ def format_report(report: dict) -> str:
         f"{fl['softfocus_app'] if n == 'softfocus' else fl[f'{n}_raw']:.4f}" for n in names
     )
     lines.append(f"| flicker (demo clip) | app smoothing / raw ↓ | {values} |")
+    for key, label in (("mean_iou", "mean IoU ↑"), ("boundary_f", "boundary F ↑")):
+        if "composites" in report:
+            composites = report["composites"]
+            values = " | ".join(format(composites[n][key], ".3f") for n in names)
+            count = composites[names[0]]["images"]
+            lines.append(f"| held-out composites ({count}) | {label} | {values} |")
     times = " | ".join(f"{report['time_ms'][n]:.2f}" for n in names)
     lines.append(f"| 1280×720 frame | ms (median) | {times} |")
     return "\n".join(lines)
@@ -223,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=Path("assets/models/person.onnx"))
     parser.add_argument("--teacher-cache", type=Path, default=Path("data/cache/teacher"))
     parser.add_argument("--limit", type=int, help="only the first N photos (quick runs)")
+    parser.add_argument(
+        "--composites",
+        type=Path,
+        help="held-out composites (images/ + masks/), e.g. data/people/heldout/composites",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--sheet", type=Path)
@@ -238,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         "flicker": score_flicker(clip_frames(), segmenter, teacher_methods),
         "time_ms": time_methods(pairs, {"softfocus": segmenter.process, **teacher_methods}),
     }
+    if args.composites:
+        report["composites"] = score_subset(args.composites, methods)
     print(format_report(report))
     if args.sheet:
         contact_sheet(pairs, methods, report, args.sheet)

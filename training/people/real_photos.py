@@ -60,6 +60,7 @@ SHAPES = ((448, 256), (384, 320), (320, 384), (256, 448))
 SHAPE_WEIGHTS = (0.5, 0.2, 0.2, 0.1)
 MAX_SIDE = 960
 CUTOUT_SIDE = 400  # cut-outs are kept at most this tall or wide for the composites
+ROOM_EVERY = 4  # every Nth photo with people also gives an empty room (person painted out)
 FREE_MIN_SIDE = 0.3  # a person-free crop is at least this share of the photo's shorter side
 DUPLICATE_BITS = 6  # difference hashes this close (of 64 bits) are the same photo
 MIN_TEACHER_AGREEMENT = 0.8  # IoU between general and landscape; below it the photo is dropped
@@ -332,6 +333,7 @@ def place_anywhere(cutout: Cutout, width: int, height: int, rng):
     if rng.random() < 0.5:
         bgr, alpha = bgr[:, ::-1], alpha[:, ::-1]
     scale = height * rng.uniform(0.2, 1.4) / alpha.shape[0]
+    scale = min(scale, 2.0 * width / alpha.shape[1])  # a wide group in a narrow frame
     new_w, new_h = max(2, int(alpha.shape[1] * scale)), max(2, int(alpha.shape[0] * scale))
     bgr = cv2.resize(bgr, (new_w, new_h), interpolation=cv2.INTER_AREA)
     alpha = cv2.resize(alpha, (new_w, new_h), interpolation=cv2.INTER_AREA)
@@ -529,7 +531,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             photo_samples(key, image, alpha, args.crops, write, rng)
             cutouts.append(small_cutout(image, alpha))
-            empty_rooms.append(bg.empty_room(image, alpha))
+            if kept % ROOM_EVERY == 0:  # painting a person out is slow (0.1 s)
+                empty_rooms.append(bg.empty_room(image, alpha))
             if rng.random() < 0.02 and len(sheet) < 24:
                 sheet.append(
                     np.hstack(
