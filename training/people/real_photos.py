@@ -60,7 +60,6 @@ SHAPES = ((448, 256), (384, 320), (320, 384), (256, 448))
 SHAPE_WEIGHTS = (0.5, 0.2, 0.2, 0.1)
 MAX_SIDE = 960
 CUTOUT_SIDE = 400  # cut-outs are kept at most this tall or wide for the composites
-ROOM_EVERY = 4  # every Nth photo with people also gives an empty room (person painted out)
 FREE_MIN_SIDE = 0.3  # a person-free crop is at least this share of the photo's shorter side
 DUPLICATE_BITS = 6  # difference hashes this close (of 64 bits) are the same photo
 MIN_TEACHER_AGREEMENT = 0.8  # IoU between general and landscape; below it the photo is dropped
@@ -493,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     for source in sources:
         folder = source_folder(source, args.sources_dir)
         paths = list_photos(folder, source.roboflow)
-        kept = nobody = 0
+        kept = nobody = masked = 0
         for path in paths:
             image = load_photo(path)
             if image is None:
@@ -508,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
             annotated = annotated_mask(source, args.sources_dir / source.name, path, image.shape)
             if annotated is not None:
                 alpha, agreement = with_annotation(alpha, annotated), 1.0
+                masked += 1
             seen = (alpha >= 0.5).mean() >= NO_PERSON_BELOW
             if not seen and region is not None and region.any():
                 dropped.append(f"{source.name}/{path.name}: teachers miss the annotated people")
@@ -531,8 +531,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             photo_samples(key, image, alpha, args.crops, write, rng)
             cutouts.append(small_cutout(image, alpha))
-            if kept % ROOM_EVERY == 0:  # painting a person out is slow (0.1 s)
-                empty_rooms.append(bg.empty_room(image, alpha))
+            empty_rooms.append(bg.empty_room(image, alpha))
             if rng.random() < 0.02 and len(sheet) < 24:
                 sheet.append(
                     np.hstack(
@@ -550,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
                 "photos_used": kept + nobody,
                 "photos_with_people": kept,
                 "photos_with_nobody": nobody,
+                "photos_with_annotators_masks": masked,
             }
         )
     if not cutouts:
