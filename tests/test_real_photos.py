@@ -244,3 +244,38 @@ def test_a_wide_group_fits_a_narrow_frame():
     for _ in range(50):
         _, label = place_anywhere(group, 256, 448, rng)
         assert label.shape == (448, 256)
+
+
+def test_groups_stand_side_by_side_at_about_one_size():
+    alpha = np.zeros((200, 80), np.float32)
+    cv2.ellipse(alpha, (40, 100), (35, 95), 0, 0, 360, 1.0, -1)
+    people = [Cutout(np.full((200, 80, 3), 200, np.uint8), alpha, False, True) for _ in range(3)]
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        placed = real_photos.place_group(people, 448, 256, rng)
+        assert len(placed) == 3
+        heights, centres = [], []
+        for _, label in placed:
+            ys, xs = np.nonzero(label > 0.5)
+            if len(ys) == 0 or ys.min() == 0 or ys.max() == 255:
+                continue  # cut by the frame: its size is not its own
+            heights.append(ys.max() - ys.min())
+            centres.append(xs.mean())
+        if len(heights) > 1:
+            assert max(heights) < 1.5 * min(heights)  # one size, give or take
+            assert max(centres) - min(centres) > 30  # side by side, not stacked
+
+
+def test_group_composites_label_everyone():
+    alpha = np.zeros((120, 50), np.float32)
+    alpha[10:110, 10:40] = 1.0
+    people = [Cutout(np.full((120, 50, 3), 250, np.uint8), alpha, False, True) for _ in range(4)]
+    rng = np.random.default_rng(3)
+    background = np.zeros((300, 500, 3), np.uint8)
+    for _ in range(10):
+        frame, label = real_photos.composite_anywhere(people, background, 448, 256, rng)
+        bright = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) > 50  # the people, even in low light
+        inside = cv2.erode(bright.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+        # every pasted person is in the label (motion blur and JPEG at the edges aside)
+        assert not inside.any() or (label[inside] >= 0.5).mean() > 0.98
+        assert (label >= 0.5).sum() <= bright.sum() * 1.1 + 50

@@ -22,6 +22,7 @@ class AugmentConfig:
     min_crop_scale: float = 1.0  # smallest crop side, as a fraction of the image side
     max_aspect_jitter: float = 0.0  # crop aspect ratio within 1 ± this
     max_rotation_deg: float = 0.0
+    rotation_probability: float = 1.0  # rotating is the dearest step; not every sample needs it
     brightness: float = 0.0  # max brightness delta
     contrast: float = 0.0  # contrast factor within 1 ± this
     saturation: float = 0.0
@@ -47,6 +48,7 @@ class AugmentConfig:
             min_crop_scale=0.7,
             max_aspect_jitter=0.15,
             max_rotation_deg=8.0,
+            rotation_probability=0.3,
             brightness=0.15,
             contrast=0.25,
             saturation=0.3,
@@ -148,8 +150,14 @@ def prepare_pair(
         stack = tf.cond(tf.random.uniform([]) < 0.5, lambda: tf.reverse(stack, [1]), lambda: stack)
     if training and config.flip_vertical:
         stack = tf.cond(tf.random.uniform([]) < 0.5, lambda: tf.reverse(stack, [0]), lambda: stack)
-    if training and config.max_rotation_deg > 0:
+    if training and config.max_rotation_deg > 0 and config.rotation_probability >= 1:
         stack = _rotate(stack, config.max_rotation_deg)
+    elif training and config.max_rotation_deg > 0 and config.rotation_probability > 0:
+        stack = tf.cond(
+            tf.random.uniform([]) < config.rotation_probability,
+            lambda: _rotate(stack, config.max_rotation_deg),
+            lambda: stack,
+        )
     image, alpha = stack[..., :3], tf.clip_by_value(stack[..., 3:], 0.0, 1.0)
     if training:
         if config.brightness > 0:

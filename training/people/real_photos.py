@@ -326,18 +326,9 @@ def teacher_label(
     return (a + b) / 2, agreement
 
 
-def place_anywhere(cutout: Cutout, width: int, height: int, rng):
-    """The person at any place and scale, partly out of frame on any side."""
-    bgr, alpha = cutout.bgr, cutout.alpha
-    if rng.random() < 0.5:
-        bgr, alpha = bgr[:, ::-1], alpha[:, ::-1]
-    scale = height * rng.uniform(0.2, 1.4) / alpha.shape[0]
-    scale = min(scale, 2.0 * width / alpha.shape[1])  # a wide group in a narrow frame
-    new_w, new_h = max(2, int(alpha.shape[1] * scale)), max(2, int(alpha.shape[0] * scale))
-    bgr = cv2.resize(bgr, (new_w, new_h), interpolation=cv2.INTER_AREA)
-    alpha = cv2.resize(alpha, (new_w, new_h), interpolation=cv2.INTER_AREA)
-    x0 = int(rng.uniform(-0.4 * new_w, width - 0.6 * new_w))
-    y0 = int(rng.uniform(-0.3 * new_h, height - 0.5 * new_h))
+def _paste(bgr: np.ndarray, alpha: np.ndarray, x0: int, y0: int, width: int, height: int):
+    """A cut-out at (x0, y0) on an empty width×height canvas, cropped by the frame's edges."""
+    new_h, new_w = alpha.shape
     canvas_bgr = np.zeros((height, width, 3), np.uint8)
     canvas_alpha = np.zeros((height, width), np.float32)
     sx0, sy0, dx0, dy0 = max(0, -x0), max(0, -y0), max(0, x0), max(0, y0)
@@ -348,13 +339,62 @@ def place_anywhere(cutout: Cutout, width: int, height: int, rng):
     return canvas_bgr, canvas_alpha
 
 
+def _scaled(cutout: Cutout, scale: float, rng):
+    bgr, alpha = cutout.bgr, cutout.alpha
+    if rng.random() < 0.5:
+        bgr, alpha = bgr[:, ::-1], alpha[:, ::-1]
+    new_w, new_h = max(2, int(alpha.shape[1] * scale)), max(2, int(alpha.shape[0] * scale))
+    return (
+        cv2.resize(bgr, (new_w, new_h), interpolation=cv2.INTER_AREA),
+        cv2.resize(alpha, (new_w, new_h), interpolation=cv2.INTER_AREA),
+    )
+
+
+def place_anywhere(cutout: Cutout, width: int, height: int, rng):
+    """The person at any place and scale, partly out of frame on any side."""
+    scale = height * rng.uniform(0.2, 1.4) / cutout.alpha.shape[0]
+    scale = min(scale, 2.0 * width / cutout.alpha.shape[1])  # a wide group in a narrow frame
+    bgr, alpha = _scaled(cutout, scale, rng)
+    new_h, new_w = alpha.shape
+    x0 = int(rng.uniform(-0.4 * new_w, width - 0.6 * new_w))
+    y0 = int(rng.uniform(-0.3 * new_h, height - 0.5 * new_h))
+    return _paste(bgr, alpha, x0, y0, width, height)
+
+
+def place_group(cutouts: list[Cutout], width: int, height: int, rng):
+    """Several people side by side as a group photo has them: about one size, standing on
+    about one line, spread across the frame and overlapping; back to front."""
+    size = height * rng.uniform(0.35, 1.2)
+    baseline = height * rng.uniform(0.6, 1.3)  # where their bottoms are
+    spread = width * rng.uniform(0.5, 1.1)
+    left = rng.uniform(-0.1 * width, width - spread + 0.1 * width)
+    slots = (np.arange(len(cutouts)) + 0.5 + rng.uniform(-0.3, 0.3, len(cutouts))) / len(cutouts)
+    centres = left + spread * slots
+    placed = []
+    for cutout, centre in zip(cutouts, centres):
+        scale = size * rng.uniform(0.85, 1.15) / cutout.alpha.shape[0]
+        scale = min(scale, 1.5 * width / cutout.alpha.shape[1])
+        bgr, alpha = _scaled(cutout, scale, rng)
+        y0 = int(baseline + height * rng.uniform(-0.05, 0.05) - alpha.shape[0])
+        placed.append(_paste(bgr, alpha, int(centre - alpha.shape[1] / 2), y0, width, height))
+    return placed
+
+
+GROUP_SIZES = (1, 2, 3, 4)
+GROUP_WEIGHTS = (0.45, 0.25, 0.18, 0.12)
+
+
 def composite_anywhere(cutouts: list[Cutout], background: np.ndarray, width: int, height: int, rng):
-    """One or two people placed anywhere on a background; the label is the pasted alpha."""
+    """One person placed anywhere, or a group of two to four; the label is the pasted alpha."""
     frame = fill_background(background, width, height, rng)
     label = np.zeros((height, width), np.float32)
-    people = 2 if len(cutouts) > 1 and rng.random() < 0.2 else 1
-    for cutout in rng.choice(len(cutouts), people, replace=False):
-        person, alpha = place_anywhere(cutouts[int(cutout)], width, height, rng)
+    count = min(len(cutouts), int(rng.choice(GROUP_SIZES, p=GROUP_WEIGHTS)))
+    chosen = [cutouts[int(i)] for i in rng.choice(len(cutouts), count, replace=False)]
+    if count == 1:
+        people = [place_anywhere(chosen[0], width, height, rng)]
+    else:
+        people = place_group(chosen, width, height, rng)
+    for person, alpha in people:
         if rng.random() < 0.5:
             person = jitter_colour(person, rng, strength=0.3)
         a = alpha[..., None]
