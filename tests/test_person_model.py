@@ -27,6 +27,7 @@ def test_bundled_model_follows_the_contract_and_is_small():
     assert contract.output_kind == OUTPUT_FOREGROUND
     assert contract.classes[0] == "person"
     assert (contract.input_height, contract.input_width) == (128, 224)
+    assert contract.input_stride == 32  # flexible: portrait frames get a portrait input
     assert DEFAULT_MODEL_PATH.stat().st_size < 3 * 2**20
 
 
@@ -41,6 +42,19 @@ def test_held_out_person_gets_a_sensible_mask(shot):
     assert alpha.shape == (360, 640)
     assert alpha[200:260, 290:350].mean() > 0.8  # the face, centre of the frame
     assert alpha[:30, :40].mean() < 0.2 and alpha[:30, -40:].mean() < 0.2  # top corners
+
+
+def test_a_portrait_photo_is_fed_as_a_portrait_and_keeps_its_face():
+    image = held_out_photo("studio_portrait")  # square: its middle 3:4 is a portrait photo
+    side = image.shape[1]
+    portrait = image[:, side // 8 : side - side // 8]
+    frame = cv2.resize(portrait, (480, 640), interpolation=cv2.INTER_AREA)
+    with Segmenter(DEFAULT_MODEL_PATH) as segmenter:
+        width, height = segmenter.input_size_for(480, 640)
+        alpha = segmenter.process(frame)
+    assert height > width  # not squeezed into a landscape input
+    assert alpha[190:350, 190:290].mean() > 0.8, "the face must stay sharp"
+    assert alpha[:40, :50].mean() < 0.2 and alpha[:40, -50:].mean() < 0.2  # top corners
 
 
 def cluttered_room(width: int = 640, height: int = 360) -> np.ndarray:

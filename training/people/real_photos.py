@@ -161,6 +161,10 @@ NOT_USED = (
     ("Supervisely Persons (dataset-ninja/supervisely-persons)", "non-commercial terms"),
     ("canvascomputing/human-segmentation", "the 5,000 images are not in the tree"),
     ("guebin/oxford-pets-cascam", "pets, and over the 500 MB snapshot limit"),
+    ("AiLvv/data (COCO val2017, 5,000 photos)", "its snapshot is over the 500 MB limit"),
+    ("indexxlim/yolov5 datasets/masked_data (Roboflow Mask Wearing)", "images not in the tree"),
+    ("hukenovs/easyportrait, hukenovs/hagrid", "the images are hosted outside the repository"),
+    ("selfie2anime / UCF Selfie copies", "research-only terms"),
 )
 
 
