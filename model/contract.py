@@ -180,6 +180,12 @@ class ModelContract:
             ) from None
 
 
+def letterboxed_area(width: int, height: int, frame_width: int, frame_height: int) -> float:
+    """Pixels of a width×height input that a letterboxed frame of this size covers."""
+    scale = min(height / frame_height, width / frame_width)
+    return scale * frame_width * scale * frame_height
+
+
 @lru_cache(maxsize=64)
 def flexible_input_size(stride: int, budget: int, frame_width: int, frame_height: int):
     """The (width, height), multiples of ``stride`` within ``budget`` pixels (and the
@@ -192,11 +198,7 @@ def flexible_input_size(stride: int, budget: int, frame_width: int, frame_height
         for width in range(stride, MAX_INPUT_PX + 1, stride):
             if height * width > limit:
                 break
-            scale = min(height / frame_height, width / frame_width)
-            key = (
-                min(scale * frame_width, width) * min(scale * frame_height, height),
-                -height * width,
-            )
+            key = (letterboxed_area(width, height, frame_width, frame_height), -height * width)
             if best_key is None or key > best_key:
                 best, best_key = (width, height), key
     return best

@@ -37,6 +37,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from softfocus.model.contract import letterboxed_area
 from softfocus.training.metrics import binary_iou
 from softfocus.training.people import backgrounds as bg
 from softfocus.training.people.composite import (
@@ -417,11 +418,7 @@ def shape_for(width: int, height: int) -> tuple[int, int]:
     384×320, 3:4 → 320×384); rarer ones (a narrow strip) take the nearest with bars, so
     training keeps to four shapes."""
 
-    def filled(shape: tuple[int, int]) -> float:
-        scale = min(shape[0] / width, shape[1] / height)
-        return scale * width * scale * height
-
-    return max(SHAPES, key=filled)
+    return max(SHAPES, key=lambda shape: letterboxed_area(*shape, width, height))
 
 
 def as_the_app_sees_it(image: np.ndarray, alpha: np.ndarray):
