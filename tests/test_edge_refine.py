@@ -40,3 +40,33 @@ def test_edge_refinement_is_part_of_the_refine_chain_and_can_be_turned_off():
         coarse.copy(), PipelineSettings(smoothing=0, edge_refine=False), frame_bgr=frame
     )
     assert on.shape == (360, 640) and off.shape == (36, 64)
+
+
+def test_colour_guide_finds_an_edge_that_luminance_misses():
+    """Red against green of the same luminance: a grey guide sees no edge at all."""
+    frame = np.zeros((360, 640, 3), np.uint8)
+    frame[:, :300] = (0, 0, 200)  # red (BGR), luminance ≈ 60
+    frame[:, 300:] = (0, 102, 0)  # green, luminance ≈ 60
+    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    assert abs(int(grey[0, 0]) - int(grey[0, -1])) <= 2
+    coarse = np.zeros((36, 64), np.float32)
+    coarse[:, :30] = 1.0
+    coarse = cv2.GaussianBlur(coarse, (0, 0), 1.5)
+    row = EdgeRefiner().apply(coarse, frame)[180]
+    plain = cv2.resize(coarse, (640, 360))[180]
+    assert transition_width(row) < 0.3 * transition_width(plain)
+    assert abs(int(np.argmax(row < 0.5)) - 300) <= 3
+
+
+def test_flat_frame_leaves_the_mask_as_the_model_drew_it():
+    """No colour edges to follow: the filter only smooths, it invents no edges or noise."""
+    frame = np.full((360, 640, 3), 128, np.uint8)
+    coarse = np.zeros((36, 64), np.float32)
+    coarse[10:26, 20:44] = 1.0
+    coarse = cv2.GaussianBlur(coarse, (0, 0), 1.0)
+    refined = EdgeRefiner().apply(coarse, frame)
+    plain = cv2.resize(coarse, (640, 360))
+    assert np.all(np.isfinite(refined))
+    inside, outside = refined >= 0.5, plain >= 0.5
+    assert (inside & outside).sum() / (inside | outside).sum() > 0.85
+    assert refined[180, 320] > 0.9 and refined[10, 10] < 0.01
