@@ -168,6 +168,36 @@ def test_mask_folder_trains_the_sigmoid_head(tmp_path):
     assert "val_accuracy" in history and len(history["loss"]) == 1
 
 
+def test_edge_weighted_loss_charges_an_error_on_the_outline_more_than_inside(tmp_path):
+    from softfocus.training.losses import bce_dice_loss, edge_weighted_bce_dice_loss
+
+    label = np.zeros((1, 32, 32, 1), np.float32)
+    label[:, 8:24, 8:24] = 1.0
+    on_outline, inside = label.copy(), label.copy()
+    on_outline[:, 8:24, 8] = 0.0  # the same 16 pixels wrong: on the edge...
+    inside[:, 12:20, 14:16] = 0.0  # ...or deep inside the person
+    edge_cost = float(edge_weighted_bce_dice_loss(label, np.clip(on_outline, 0.05, 0.95)))
+    far_cost = float(edge_weighted_bce_dice_loss(label, np.clip(inside, 0.05, 0.95)))
+    assert edge_cost > far_cost
+    # with nothing wrong, the weighting changes nothing
+    perfect = np.clip(label, 0.05, 0.95)
+    assert float(edge_weighted_bce_dice_loss(label, perfect)) == pytest.approx(
+        float(bce_dice_loss(label, perfect)), rel=1e-5
+    )
+    # the person preset trains with it, and a run folder trained with it loads again
+    assert get_preset("person").loss == "edge_bce_dice"
+    root = make_mask_folder(tmp_path / "people", count=8, kind="alpha")
+    config = get_preset("tiny", head="sigmoid", loss="edge_bce_dice")
+    fit(
+        config,
+        load_dataset(masks=str(root), validation_fraction=0.25),
+        FitOptions(run_dir=tmp_path / "run", epochs=1, batch_size=4, learning_rate=0.01, verbose=0),
+    )
+    keras.models.load_model(tmp_path / "run" / "model.keras", custom_objects=CUSTOM_OBJECTS)
+    with pytest.raises(ValueError, match="loss"):
+        get_preset("tiny", loss="focal")
+
+
 def test_a_flexible_input_model_trains_on_every_shape_and_the_app_feeds_each_frame_its_own(
     tmp_path,
 ):
