@@ -30,18 +30,17 @@ EPSILON = 1e-3
 _SUM_OF_CHANNELS = np.ones((1, 3), np.float32)
 
 
-def _inverse_symmetric_3x3(v: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
-    """Cofactors (c00, c01, c02, c11, c12, c22) and determinant of per-pixel symmetric 3×3
-    matrices given as (v00, v01, v02, v11, v12, v22): closed form, so no per-pixel solve."""
-    v00, v01, v02, v11, v12, v22 = v
-    c00 = v11 * v22 - v12 * v12
-    c01 = v02 * v12 - v01 * v22
-    c02 = v01 * v12 - v02 * v11
-    c11 = v00 * v22 - v02 * v02
-    c12 = v02 * v01 - v00 * v12
-    c22 = v00 * v11 - v01 * v01
-    determinant = v00 * c00 + v01 * c01 + v02 * c02
-    return [c00, c01, c02, c11, c12, c22], determinant
+# Cofactors of a symmetric 3×3 matrix (v00, v01, v02, v11, v12, v22), each p·q − s·t: the
+# closed-form inverse, so there is no per-pixel solve.
+_COFACTORS = (
+    (3, 5, 4, 4),  # c00 = v11·v22 − v12²
+    (2, 4, 1, 5),  # c01 = v02·v12 − v01·v22
+    (1, 4, 2, 3),  # c02 = v01·v12 − v02·v11
+    (0, 5, 2, 2),  # c11 = v00·v22 − v02²
+    (2, 1, 0, 4),  # c12 = v02·v01 − v00·v12
+    (0, 3, 1, 1),  # c22 = v00·v11 − v01²
+)
+_SYMMETRIC = ((0, 1, 2), (1, 3, 4), (2, 4, 5))  # row i of the matrix, as indices into the six
 
 
 class EdgeRefiner:
@@ -67,7 +66,7 @@ class EdgeRefiner:
         # The guide at mask resolution: bilinear is enough for a regression target, and
         # several times cheaper than an area resize by a non-integer ratio.
         guide = cv2.resize(small, (alpha.shape[1], alpha.shape[0]), interpolation=cv2.INTER_LINEAR)
-        slopes, offset = self._coefficients(alpha, guide.astype(np.float32))
+        slopes, offset = self._coefficients(alpha, guide)
         # Applied to the work-resolution frame as it is (uint8): out = Σ slope·colour + offset.
         slopes = cv2.resize(
             slopes, (work_w, work_h), dst=self._buffer("slopes", (work_h, work_w, 3))
@@ -80,30 +79,80 @@ class EdgeRefiner:
         out += offset
         return np.clip(out, 0.0, 1.0, out=out)
 
-    @staticmethod
-    def _coefficients(alpha: np.ndarray, guide: np.ndarray):
-        """Slopes (H×W×3, per 0..255 colour step) and offset (H×W) at the mask's resolution."""
+    def _coefficients(self, alpha: np.ndarray, guide_bgr: np.ndarray):
+        """Slopes (H×W×3, per 0..255 colour step) and offset (H×W) at the mask's resolution.
+
+        Every array is a contiguous plane kept across frames and written in place: the
+        dozens of fresh 100 KB temporaries that plain numpy expressions make cost five times
+        the arithmetic in page faults, and numpy on a strided channel view costs three times
+        a plane. The thirteen window means (colour, mask, colour × mask, colour × colour) are
+        boxed four planes at a time, interleaved: OpenCV's 4-channel box filter costs about
+        two single-channel ones.
+        """
+        height, width = alpha.shape
+
+        def plane(name: str) -> np.ndarray:
+            return self._buffer(f"low_{name}", (height, width))
+
         window = (2 * RADIUS_PX + 1, 2 * RADIUS_PX + 1)
-        mean_guide = cv2.boxFilter(guide, -1, window)
-        mean_alpha = cv2.boxFilter(alpha, -1, window)
-        covariance = cv2.boxFilter(guide * alpha[..., None], -1, window)
-        covariance -= mean_guide * mean_alpha[..., None]
-        b, g, r = cv2.split(guide)
-        # The six second moments in two three-channel box filters.
-        moments = cv2.split(cv2.boxFilter(cv2.merge([b * b, b * g, b * r]), -1, window))
-        moments += cv2.split(cv2.boxFilter(cv2.merge([g * g, g * r, r * r]), -1, window))
-        means = cv2.split(mean_guide)
-        variance = []
-        for moment, (i, j) in zip(moments, ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))):
-            v = moment - means[i] * means[j]
-            variance.append(v + np.float32(EPSILON * 255 * 255) if i == j else v)
-        (c00, c01, c02, c11, c12, c22), determinant = _inverse_symmetric_3x3(variance)
-        cov = cv2.split(covariance)
-        inverse_det = np.float32(1.0) / determinant
-        slopes = [
-            (c00 * cov[0] + c01 * cov[1] + c02 * cov[2]) * inverse_det,
-            (c01 * cov[0] + c11 * cov[1] + c12 * cov[2]) * inverse_det,
-            (c02 * cov[0] + c12 * cov[1] + c22 * cov[2]) * inverse_det,
-        ]
-        offset = mean_alpha - sum(s * m for s, m in zip(slopes, means))
-        return cv2.boxFilter(cv2.merge(slopes), -1, window), cv2.boxFilter(offset, -1, window)
+        colour = [plane(f"colour{k}") for k in range(3)]
+        for k in range(3):
+            np.copyto(colour[k], guide_bgr[..., k], casting="unsafe")
+        b, g, r = colour
+        # Raw planes, then their window means, by the same names.
+        raw = {"b": b, "g": g, "r": r, "a": alpha}
+        for name, (x, y) in {
+            "ba": (b, alpha), "ga": (g, alpha), "ra": (r, alpha),
+            "bb": (b, b), "bg": (b, g), "br": (b, r),
+            "gg": (g, g), "gr": (g, r), "rr": (r, r),
+        }.items():  # fmt: skip
+            raw[name] = np.multiply(x, y, out=plane(f"raw_{name}"))
+        mean = {name: plane(f"mean_{name}") for name in raw}
+        names = list(raw)
+        for start in range(0, len(names), 4):
+            group = names[start : start + 4]
+            if len(group) == 1:
+                cv2.boxFilter(raw[group[0]], -1, window, dst=mean[group[0]])
+                continue
+            stack = self._buffer(f"low_stack{len(group)}", (height, width, len(group)))
+            boxed = self._buffer(f"low_boxed{len(group)}", (height, width, len(group)))
+            cv2.merge([raw[n] for n in group], dst=stack)
+            cv2.boxFilter(stack, -1, window, dst=boxed)
+            cv2.split(boxed, [mean[n] for n in group])
+        tmp = plane("tmp")
+        # Covariance of colour channels i and j within the window, ε on the diagonal.
+        variance = [plane(f"v{k}") for k in range(6)]
+        for out, pair in zip(variance, ("bb", "bg", "br", "gg", "gr", "rr")):
+            np.multiply(mean[pair[0]], mean[pair[1]], out=out)
+            np.subtract(mean[pair], out, out=out)
+            if pair[0] == pair[1]:
+                out += np.float32(EPSILON * 255 * 255)
+        cofactors = [plane(f"c{k}") for k in range(6)]
+        for out, (p, q, s, t) in zip(cofactors, _COFACTORS):
+            np.multiply(variance[p], variance[q], out=out)
+            out -= np.multiply(variance[s], variance[t], out=tmp)
+        inverse_det = np.multiply(variance[0], cofactors[0], out=plane("inverse_det"))
+        for k in (1, 2):
+            inverse_det += np.multiply(variance[k], cofactors[k], out=tmp)
+        np.reciprocal(inverse_det, out=inverse_det)
+        # Covariance of colour and mask.
+        covariance = [plane(f"cov{k}") for k in range(3)]
+        for out, c in zip(covariance, "bgr"):
+            np.multiply(mean[c], mean["a"], out=out)
+            np.subtract(mean[f"{c}a"], out, out=out)
+        # slope = Σ⁻¹ · cov; offset = mean(mask) − slope · mean(colour).
+        slopes = [plane(f"slope{k}") for k in range(3)]
+        offset = plane("offset_in")
+        np.copyto(offset, mean["a"])
+        for slope, row, c in zip(slopes, _SYMMETRIC, "bgr"):
+            np.multiply(cofactors[row[0]], covariance[0], out=slope)
+            for j in (1, 2):
+                slope += np.multiply(cofactors[row[j]], covariance[j], out=tmp)
+            slope *= inverse_det
+            offset -= np.multiply(slope, mean[c], out=tmp)
+        stack = self._buffer("low_stack3", (height, width, 3))
+        cv2.merge(slopes, dst=stack)
+        return (
+            cv2.boxFilter(stack, -1, window, dst=self._buffer("low_slopes", (height, width, 3))),
+            cv2.boxFilter(offset, -1, window, dst=plane("offset")),
+        )

@@ -70,3 +70,35 @@ def test_flat_frame_leaves_the_mask_as_the_model_drew_it():
     inside, outside = refined >= 0.5, plain >= 0.5
     assert (inside & outside).sum() / (inside | outside).sum() > 0.85
     assert refined[180, 320] > 0.9 and refined[10, 10] < 0.01
+
+
+def reference_coefficients(alpha: np.ndarray, guide: np.ndarray):
+    """The textbook colour guided filter (He et al.), in float64 with a 3×3 solve per pixel."""
+    from softfocus.app.edge_refine import EPSILON, RADIUS_PX
+
+    def box(x):
+        return cv2.boxFilter(x, -1, (2 * RADIUS_PX + 1,) * 2)
+
+    image, p = guide.astype(np.float64), alpha.astype(np.float64)
+    mean_i, mean_p = box(image), box(p)
+    cov_ip = box(image * p[..., None]) - mean_i * mean_p[..., None]
+    outer = image[..., :, None] * image[..., None, :]
+    second = np.stack([box(outer[..., i, j]) for i in range(3) for j in range(3)], -1)
+    sigma = second.reshape(*p.shape, 3, 3) - mean_i[..., :, None] * mean_i[..., None, :]
+    sigma += EPSILON * 255 * 255 * np.eye(3)
+    a = np.linalg.solve(sigma, cov_ip[..., None])[..., 0]
+    b = mean_p - (a * mean_i).sum(-1)
+    return box(a), box(b)
+
+
+def test_the_in_place_guided_filter_solves_what_the_textbook_one_does():
+    rng = np.random.default_rng(5)
+    guide = cv2.resize(rng.integers(0, 256, (6, 8, 3), dtype=np.uint8), (56, 40))
+    guide = np.clip(guide + rng.normal(0, 8, guide.shape), 0, 255).astype(np.uint8)
+    alpha = cv2.GaussianBlur((rng.random((40, 56)) > 0.5).astype(np.float32), (0, 0), 2)
+    refiner = EdgeRefiner()
+    for _ in range(2):  # and again, on the buffers the first call left behind
+        slopes, offset = refiner._coefficients(alpha, guide)
+        expected_slopes, expected_offset = reference_coefficients(alpha, guide)
+        np.testing.assert_allclose(slopes, expected_slopes, atol=2e-5)
+        np.testing.assert_allclose(offset, expected_offset, atol=2e-4)
