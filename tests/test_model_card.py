@@ -1,0 +1,49 @@
+"""The person model card's figures come from the build's own run, and so do its verdicts."""
+
+from softfocus.training.people.model_card import render_weaknesses
+
+
+def real_report(iou, boundary, no_person, ghost, app_flicker):
+    def row(mean_iou, boundary_f, no_person_area, ghost_area, below_half):
+        return dict(
+            mean_iou=mean_iou,
+            boundary_f=boundary_f,
+            no_person_area=no_person_area,
+            ghost_area=ghost_area,
+            below_half=below_half,
+            images=290,
+        )
+
+    return {
+        "photos": {
+            "softfocus": row(iou, boundary, no_person, ghost, 17),
+            "mediapipe_general": row(0.877, 0.640, 0.024, 0.002, 9),
+            "mediapipe_landscape": row(0.868, 0.610, 0.078, 0.002, 10),
+        },
+        "flicker": {
+            "softfocus_app": app_flicker,
+            "mediapipe_general_raw": 0.0054,
+            "mediapipe_landscape_raw": 0.0068,
+        },
+    }
+
+
+def test_the_weaknesses_say_by_how_much_a_target_is_missed():
+    text = render_weaknesses(real_report(0.807, 0.511, 0.0405, 0.029, 0.0060))
+    assert "0.807 against 0.868 (target missed by 0.061)" in text
+    assert "0.511 against 0.610 (target missed by 0.099)" in text
+    assert "17 of 290 photos below IoU 0.5 against 10" in text
+    assert "4.05% predicted foreground (target 2 %: missed by 2.05%)" in text
+    assert "2.90% (target 1 %: missed by 1.90%)" in text
+    assert "raw 0.0054 (target missed by 0.0006)" in text  # the steadier teacher is the bar
+
+
+def test_the_weaknesses_say_met_only_where_a_target_is_met():
+    figures = render_weaknesses(real_report(0.90, 0.65, 0.015, 0.005, 0.0050)).split("\n")[:2]
+    assert not any("missed" in line for line in figures)
+    assert sum(line.count("target met") for line in figures) == 3
+    assert sum(line.count(": met") for line in figures) == 2
+
+
+def test_without_a_real_photo_run_the_card_keeps_the_written_weaknesses():
+    assert "contact sheet" in render_weaknesses(None)
