@@ -17,7 +17,7 @@ from softfocus.model.contract import OUTPUT_PROBABILITIES, ModelContract
 from softfocus.model.presets import get_preset
 from softfocus.training.augment import AugmentConfig
 from softfocus.training.datasets import load_dataset
-from softfocus.training.evaluate import score_predictions
+from softfocus.training.evaluate import evaluate_model, score_predictions
 from softfocus.training.export import contract_for, export_onnx
 from softfocus.training.losses import CUSTOM_OBJECTS
 from softfocus.training.metrics import boundary_f_score
@@ -149,7 +149,6 @@ def test_export_passes_parity_and_the_apps_contract_check(trained_run, tmp_path)
         assert segmenter.process(image).shape == (96, 96)
 
     # The ONNX model scores the same as the Keras one on the same samples.
-    from softfocus.training.evaluate import evaluate_model
 
     keras_scores = evaluate_model(run_dir / "model.keras", dataset.test)
     onnx_scores = evaluate_model(out, dataset.test)
@@ -199,7 +198,7 @@ def test_edge_weighted_loss_charges_an_error_on_the_outline_more_than_inside(tmp
 
 
 def test_a_flexible_input_model_trains_on_every_shape_and_the_app_feeds_each_frame_its_own(
-    tmp_path,
+    tmp_path, monkeypatch
 ):
     # Samples stored portrait and landscape train as portrait and landscape batches; the
     # export keeps H and W open, and the app feeds a portrait frame a portrait input.
@@ -235,6 +234,20 @@ def test_a_flexible_input_model_trains_on_every_shape_and_the_app_feeds_each_fra
         assert segmenter.process(landscape).shape == (32, 64)
         # the portrait frame's matte is as tall as a portrait input (44), not a landscape one
         assert segmenter.process_lowres(portrait).shape[0] == 44
+    # and the evaluation feeds each sample the shape the app would, as training did
+    from softfocus.training import predict
+
+    fed = []
+    run_model = predict.OnnxPredictor.__call__
+    monkeypatch.setattr(
+        predict.OnnxPredictor,
+        "__call__",
+        lambda self, b: fed.append(b.shape[1:3]) or run_model(self, b),
+    )
+    scores = evaluate_model(out, dataset.train)
+    assert set(fed) == {(24, 44), (44, 24)} and scores["samples"] == len(dataset.train)
+    keras_scores = evaluate_model(tmp_path / "run" / "model.keras", dataset.train)
+    assert scores["foreground_iou"] == pytest.approx(keras_scores["foreground_iou"], abs=1e-3)
 
 
 def test_evaluation_of_a_known_prediction_gives_known_numbers():

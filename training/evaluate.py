@@ -34,24 +34,34 @@ def predicted_classes(output: np.ndarray, contract: ModelContract) -> np.ndarray
 
 def score_predictions(truth_alphas, outputs, contract: ModelContract) -> dict:
     """Metrics for a batch of truths (N×H×W alpha) and raw model outputs (N×H×W×C)."""
+    return score_batches([(truth_alphas, outputs)], contract)
+
+
+def score_batches(batches, contract: ModelContract) -> dict:
+    """Metrics over (truths, outputs) batches, which may differ in shape: a flexible-input
+    model is fed each sample at the shape the app would give a frame of its aspect."""
     if contract.output_kind == OUTPUT_FOREGROUND:
         names = [contract.classes[0], "background"]
-        truth_classes = np.where(truth_alphas >= 0.5, 0, 1)
     else:
         names = list(contract.classes)
-        truth_classes = alpha_to_classes(truth_alphas)
-        if len(names) == 2:
+    confusion = np.zeros((len(names), len(names)), np.int64)
+    ious, boundaries = [], []
+    for truth_alphas, outputs in batches:
+        if contract.output_kind == OUTPUT_FOREGROUND or len(names) == 2:
             truth_classes = np.where(truth_alphas >= 0.5, 0, 1)
-    confusion = confusion_matrix(truth_classes, predicted_classes(outputs, contract), len(names))
+        else:
+            truth_classes = alpha_to_classes(truth_alphas)
+        confusion += confusion_matrix(
+            truth_classes, predicted_classes(outputs, contract), len(names)
+        )
+        alphas = probabilities_to_alpha(outputs, contract)
+        tolerance = max(BOUNDARY_TOLERANCE_AT_640_PX * truth_alphas.shape[2] / 640, 1.0)
+        for truth, predicted in zip(truth_alphas >= 0.5, alphas >= 0.5):
+            ious.append(binary_iou(truth, predicted))
+            boundaries.append(boundary_f_score(truth, predicted, tolerance))
     scores = scores_from_confusion(confusion, names)
-    alphas = probabilities_to_alpha(outputs, contract)
-    width = truth_alphas.shape[2]
-    tolerance = BOUNDARY_TOLERANCE_AT_640_PX * width / 640
-    truth_fg, pred_fg = truth_alphas >= 0.5, alphas >= 0.5
-    scores["foreground_iou"] = float(np.mean([binary_iou(t, p) for t, p in zip(truth_fg, pred_fg)]))
-    scores["boundary_f"] = float(
-        np.mean([boundary_f_score(t, p, max(tolerance, 1.0)) for t, p in zip(truth_fg, pred_fg)])
-    )
+    scores["foreground_iou"] = float(np.mean(ious))
+    scores["boundary_f"] = float(np.mean(boundaries))
     return scores
 
 
@@ -93,11 +103,16 @@ def evaluate_model(
 
     from softfocus.model.presets import UNetConfig
 
+    # Only the input shape matters here. A flexible-input contract gets a config of the
+    # same stride, so each sample is fed the shape the app would feed it.
+    levels = max(contract.input_stride.bit_length() - 1, 1)
+    flexible = contract.input_stride > 1 and contract.input_stride == 2**levels
     shape_config = UNetConfig(
         name="eval",
         input_height=contract.input_height,
         input_width=contract.input_width,
-        filters=(1,),
+        filters=(1,) * (levels if flexible else 1),
+        flexible_input=flexible,
     )
     data = make_dataset(
         samples,
@@ -109,11 +124,11 @@ def evaluate_model(
         contract.equalize_luminance,
         alpha_targets=True,
     )
-    truths, outputs = [], []
-    for images, alphas in data:
-        outputs.append(np.asarray(predict(np.asarray(images))))
-        truths.append(np.asarray(alphas)[..., 0])
-    scores = score_predictions(np.concatenate(truths), np.concatenate(outputs), contract)
+    batches = [
+        (np.asarray(alphas)[..., 0], np.asarray(predict(np.asarray(images))))
+        for images, alphas in data
+    ]
+    scores = score_batches(batches, contract)
     scores["model"] = str(model_path)
     scores["samples"] = len(samples)
     return scores
