@@ -26,7 +26,7 @@ a webcam frame, so the app can blur or replace what is behind them.
 | Input / output | {input_line} |
 | Parameters / file | {params:,} / {size_kb:.0f} KB |
 | Contract | `softfocus.contract` metadata, `output_kind = foreground_probability` (see `model/CONTRACT.md`) |
-| Training | {epochs} epochs × {steps} steps, batch {batch}, Adam lr {lr} with cosine decay, seed {seed}, CPU (2 cores) in {train_minutes:.0f} min |
+| Training | {epochs} epochs × {steps} steps, batch {batch}, Adam lr {lr} with cosine decay, {loss}, seed {seed}, CPU (2 cores) in {train_minutes:.0f} min |
 | Licence | MIT (code and weights); see *Data sources* for the terms of every training image |
 
 ## Data
@@ -132,6 +132,12 @@ digits of the metrics vary with the machine.
 """
 
 
+LOSS_NAMES = {
+    "bce_dice": "BCE + Dice loss",
+    "edge_bce_dice": "BCE (5× within 3 px of the outline) + Dice loss",
+}
+
+
 def _against(value: float, target: float, higher_is_better: bool, fmt: str) -> str:
     """'met' or 'missed by …', so the card never says a target is met when it is not."""
     met = value >= target if higher_is_better else value <= target
@@ -176,8 +182,10 @@ WEAKNESSES = """- What the contact sheet (`real_worst.jpg`) shows is left: small
   because both MediaPipe models missed the people an annotator had boxed), so no training
   label shows the model such people.
 - What would close the gaps: real, permissively licensed photos of small and distant people
-  with masks (street and group scenes: GRAZ-01-like), which the teacher cannot label; more
-  real scenes with nobody in them; longer training than 30 × 400 steps (the build has to fit
+  with masks (street and group scenes: GRAZ-01-like), which the teacher cannot label; scenes
+  colour-shifted as often as the people pasted on them (only people get colour gains now, so a
+  strong tint is itself a sign of a person: the red false positives; written and tested as
+  commit 89b93f3, not yet trained); more real scenes with nobody in them; longer training than 30 × 400 steps (the build has to fit
   in 90 minutes on 2 cores, and validation loss was still falling at the last epoch).
 - Terms: Clothing Co-Parsing (Apache-2.0) is the one real-photo source with a clear licence;
   the other four are marked *unclear* and `--permissive-only` rebuilds without them (on
@@ -381,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         steps=config.get("steps_per_epoch", 400),
         batch=config.get("batch_size", 16),
         lr=config["preset"]["learning_rate"],
+        loss=LOSS_NAMES.get(preset.get("loss", "bce_dice"), preset.get("loss")),
         seed=config["seed"],
         train_minutes=training_minutes(args.run_dir / "train.log"),
         train_cutouts=manifest["train_cutouts"],
