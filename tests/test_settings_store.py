@@ -86,6 +86,9 @@ def test_settings_live_in_the_platforms_config_folder(tmp_path, monkeypatch):
     assert settings_path(linux) == tmp_path / "xdg" / "softfocus" / "settings.json"
     assert imported_models_dir(linux) == tmp_path / "data" / "softfocus" / "models"
     monkeypatch.delenv("XDG_CONFIG_HOME")  # platformdirs honours it on macOS too
+    # A home of its own: on a machine where the app has run, ~/.config/softfocus/settings.json
+    # exists and is (rightly) kept as the legacy file.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     mac = MacOS("softfocus", appauthor=False, roaming=True)
     assert "Library/Application Support/softfocus" in settings_path(mac).as_posix()
 
