@@ -66,7 +66,12 @@ class EdgeRefiner:
         small = shrink(frame_bgr, work_w, work_h, scratch=self._halvings)
         # The guide at mask resolution: bilinear is enough for a regression target, and
         # several times cheaper than an area resize by a non-integer ratio.
-        guide = cv2.resize(small, (alpha.shape[1], alpha.shape[0]), interpolation=cv2.INTER_LINEAR)
+        guide = cv2.resize(
+            small,
+            (alpha.shape[1], alpha.shape[0]),
+            dst=self._buffer("guide", (*alpha.shape, 3), np.uint8),
+            interpolation=cv2.INTER_LINEAR,
+        )
         slopes, offset = self._coefficients(alpha, guide)
         # Applied to the work-resolution frame as it is (uint8): out = Σ slope·colour + offset.
         slopes = cv2.resize(

@@ -105,13 +105,13 @@ def evaluate_model(
 
     # Only the input shape matters here. A flexible-input contract gets a config of the
     # same stride, so each sample is fed the shape the app would feed it.
-    levels = max(contract.input_stride.bit_length() - 1, 1)
-    flexible = contract.input_stride > 1 and contract.input_stride == 2**levels
+    stride = contract.input_stride
+    flexible = stride > 1 and stride & (stride - 1) == 0  # a U-Net's stride: a power of two
     shape_config = UNetConfig(
         name="eval",
         input_height=contract.input_height,
         input_width=contract.input_width,
-        filters=(1,) * (levels if flexible else 1),
+        filters=(1,) * (stride.bit_length() - 1 if flexible else 1),
         flexible_input=flexible,
     )
     data = make_dataset(
