@@ -279,3 +279,20 @@ def test_group_composites_label_everyone():
         # every pasted person is in the label (motion blur and JPEG at the edges aside)
         assert not inside.any() or (label[inside] >= 0.5).mean() > 0.98
         assert (label >= 0.5).sum() <= bright.sum() * 1.1 + 50
+
+
+def test_scenes_are_colour_shifted_as_often_and_as_far_as_the_people_pasted_on_them():
+    # A tint only people ever get is a shortcut to "person": the model took red walls for one.
+    grey_room = np.full((60, 80, 3), 128, np.uint8)
+    rng = np.random.default_rng(0)
+    gains = []
+    for _ in range(400):
+        scene = real_photos.pick_background([grey_room], [grey_room], rng)
+        if scene.shape == grey_room.shape and (scene == scene[0, 0]).all():  # not procedural
+            gains.append(scene[0, 0].astype(float) / 128)
+    gains = np.array(gains)
+    shifted = np.abs(gains - 1).max(axis=1) > 0.01
+    assert 0.35 < shifted.mean() < 0.65  # about as often as a person (TINT_CHANCE)
+    assert np.abs(gains - 1).max() > 0.8 * real_photos.TINT  # and about as far
+    assert np.abs(gains - 1).max() <= real_photos.TINT + 0.01
+    assert np.array_equal(grey_room, np.full((60, 80, 3), 128, np.uint8))  # source untouched

@@ -66,6 +66,10 @@ DUPLICATE_BITS = 6  # difference hashes this close (of 64 bits) are the same pho
 MIN_TEACHER_AGREEMENT = 0.8  # IoU between general and landscape; below it the photo is dropped
 NO_PERSON_BELOW = 0.003  # foreground share under which a photo counts as having nobody
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+# Per-channel colour gains of up to ±30 %, by this chance, on each pasted person and as often
+# on the scene behind them (see pick_background).
+TINT = 0.3
+TINT_CHANCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -400,8 +404,8 @@ def composite_anywhere(cutouts: list[Cutout], background: np.ndarray, width: int
     else:
         people = place_group(chosen, width, height, rng)
     for person, alpha in people:
-        if rng.random() < 0.5:
-            person = jitter_colour(person, rng, strength=0.3)
+        if rng.random() < TINT_CHANCE:
+            person = jitter_colour(person, rng, strength=TINT)
         a = alpha[..., None]
         frame = np.clip(person * a + frame * (1 - a), 0, 255).astype(np.uint8)
         label = np.maximum(label, alpha)
@@ -498,6 +502,25 @@ def photo_samples(key: str, image, alpha, crops: int, write: SampleWriter, rng) 
         write("no_person", f"{key}_free", webcam_degrade(frame, rng), np.zeros(frame.shape[:2]))
 
 
+def pick_background(empty_rooms: list, wallpapers: list, rng) -> np.ndarray:
+    """A scene for a composite or a frame with nobody: a painted-out room, a wallpaper or a
+    procedural one, colour-shifted as often and as far as the pasted people are.
+
+    People in composites get per-channel colour gains (clothing of every colour); when only
+    they did, a strongly tinted region was itself a sign of a person, and the model took red
+    shop fronts, brick and orange trees for people (the ghost and no-person failures)."""
+    pick = rng.random()
+    if pick < 0.5 and empty_rooms:
+        scene = empty_rooms[int(rng.integers(len(empty_rooms)))]
+    elif pick < 0.8 and wallpapers:
+        scene = wallpapers[int(rng.integers(len(wallpapers)))]
+    else:
+        scene = bg.procedural(rng)
+    if rng.random() < TINT_CHANCE:
+        scene = jitter_colour(scene, rng, strength=TINT)
+    return scene
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("data/people"))
@@ -505,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path("data/cache"))
     parser.add_argument("--crops", type=int, default=3, help="crops per photo")
     parser.add_argument("--composites", type=int, default=4, help="composites per photo")
-    parser.add_argument("--no-person", type=int, default=1000, help="backgrounds with nobody")
+    parser.add_argument("--no-person", type=int, default=2000, help="backgrounds with nobody")
     parser.add_argument("--permissive-only", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
@@ -602,12 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
 
     def background() -> np.ndarray:
-        pick = rng.random()
-        if pick < 0.5 and empty_rooms:
-            return empty_rooms[int(rng.integers(len(empty_rooms)))]
-        if pick < 0.8 and wallpapers:
-            return wallpapers[int(rng.integers(len(wallpapers)))]
-        return bg.procedural(rng)
+        return pick_background(empty_rooms, wallpapers, rng)
 
     for i in range(args.composites * len(cutouts)):
         width, height = random_shape(rng)
