@@ -233,6 +233,9 @@ def test_ctrl_c_during_a_video_keeps_a_playable_partial_output(tiny_model, tmp_p
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,
+        # A suite started in the background (`nohup … &`) hands its children an ignored
+        # SIGINT, and Python then installs no KeyboardInterrupt: give Ctrl+C back its default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     seen = ""
     while "frames [" not in seen:  # the progress bar: frames are being written
