@@ -1,6 +1,6 @@
 """The person model card's figures come from the build's own run, and so do its verdicts."""
 
-from softfocus.training.people.model_card import render_weaknesses
+from softfocus.training.people.model_card import pipeline_total_ms, render_weaknesses
 
 
 def real_report(iou, boundary, no_person, ghost, app_flicker):
@@ -47,3 +47,16 @@ def test_the_weaknesses_say_met_only_where_a_target_is_met():
 
 def test_without_a_real_photo_run_the_card_keeps_the_written_weaknesses():
     assert "contact sheet" in render_weaknesses(None)
+
+
+def test_the_speed_targets_are_judged_from_the_same_run():
+    report = real_report(0.80, 0.51, 0.028, 0.028, 0.0050)
+    report["time_ms"] = {"softfocus": 3.02, "mediapipe_general": 4.76, "mediapipe_landscape": 2.79}
+    pipeline = pipeline_total_ms("segment 2.56 ms + refine, blur and blend 6.90 ms = **9.47 ms**")
+    speed = render_weaknesses(report, pipeline).split("\n")[2]
+    assert "3.02 ms against MediaPipe landscape's 2.79 ms" in speed
+    assert "(target missed by 0.23 ms)" in speed
+    assert "9.47 ms (target 6 ms: missed by 3.47 ms)" in speed
+    report["time_ms"]["softfocus"] = 2.50
+    assert "(target met)" in render_weaknesses(report).split("\n")[2]
+    assert pipeline_total_ms("see benchmarks/pipeline.py") is None
