@@ -32,6 +32,11 @@ def _session_options(num_threads: int, pinned: tuple[int, int] | None) -> ort.Se
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
+    # ONNX Runtime's pool threads busy-wait after each run for the next one. A live camera runs
+    # the model once every 33 ms, so they spin through the gap on a core the blur, the blend
+    # and the video call itself need: about 0.9 of a core per second of video on a 2-core
+    # machine (benchmarks/cpu.py), for a wake-up well under a millisecond faster.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     if pinned is not None:
         # With H and W known, ONNX Runtime folds the graph's shape arithmetic away: a
         # flexible model then runs as fast as one exported at that shape.

@@ -103,3 +103,15 @@ def test_a_flexible_contract_needs_a_graph_with_open_height_and_width(tmp_path):
     path = red_detector_model(tmp_path / "fixed.onnx", metadata=metadata.to_json())
     with pytest.raises(ModelContractError, match="H and W must be dynamic"):
         Segmenter(path)
+
+
+def test_inference_threads_sleep_between_frames_instead_of_spinning(tiny_model):
+    # A camera runs the model every 33 ms; spinning pool threads would hold a core through
+    # each gap (benchmarks/cpu.py measures it). Every session the segmenter opens says so.
+    with Segmenter(tiny_model, num_threads=2) as segmenter:
+        segmenter.process(np.zeros((120, 160, 3), np.uint8))
+        sessions = [lane.session for lane in segmenter._lanes.values()]
+        assert sessions
+        for session in sessions:
+            options = session.get_session_options()
+            assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
