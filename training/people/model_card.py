@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 NAMES = {
@@ -378,8 +379,6 @@ def onnx_parameters(path: Path) -> int:
 
 def training_minutes(log: Path) -> float:
     """Sum of Keras' per-epoch wall times ("400/400 - 51s - …") in the fit log."""
-    import re
-
     if not log.exists():
         return float("nan")
     return sum(int(m) for m in re.findall(r"- (\d+)s - \d+ms/step", log.read_text())) / 60
@@ -387,8 +386,6 @@ def training_minutes(log: Path) -> float:
 
 def pipeline_total_ms(text: str) -> float | None:
     """The total of the build's pipeline line ('… = **9.47 ms** a frame'), if it has one."""
-    import re
-
     found = re.search(r"\*\*([\d.]+) ms\*\*", text)
     return float(found.group(1)) if found else None
 
