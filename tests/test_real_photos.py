@@ -236,6 +236,53 @@ def test_annotated_boxes_decide_whether_anyone_is_there(tmp_path):
     assert alpha[50, 100] == 1 and alpha[50, 10] == 0 and agreement == 1.0
 
 
+def test_label_maps_beside_each_subfolder_give_only_the_person_class(tmp_path):
+    # COCO's layout: images/train2017/x.jpg, its label map masks/train2017/x.png, where
+    # only value 1 (person) is a person and 51 (a bowl) is not.
+    root = tmp_path / "coco"
+    (root / "images" / "train2017").mkdir(parents=True)
+    (root / "masks" / "train2017").mkdir(parents=True)
+    labels = np.zeros((100, 200), np.uint8)
+    labels[20:80, 20:60] = 1
+    labels[20:80, 120:180] = 51
+    cv2.imwrite(str(root / "masks" / "train2017" / "x.png"), labels)
+    source = PhotoSource(
+        "coco", "https://example.invalid", "images", "?", False, "train", masks="masks",
+        mask_class=1,
+    )  # fmt: skip
+    mask = real_photos.annotated_mask(
+        source, root, root / "images" / "train2017" / "x.jpg", (50, 100, 3)
+    )
+    assert mask.shape == (50, 100)
+    assert mask[25, 20] == 1 and mask[25, 75] == 0 and set(np.unique(mask)) == {0.0, 1.0}
+    assert real_photos.annotated_mask(source, root, root / "images" / "y.jpg", (50, 100)) is None
+
+
+def test_instance_masks_named_with_a_suffix_mark_every_pedestrian(tmp_path):
+    # Penn-Fudan's layout: PNGImages/p.png and PedMasks/p_mask.png, one id per pedestrian.
+    root = tmp_path / "pennfudan"
+    (root / "PNGImages").mkdir(parents=True)
+    (root / "PedMasks").mkdir()
+    ids = np.zeros((60, 90), np.uint8)
+    ids[10:50, 5:20], ids[10:50, 60:80] = 1, 2
+    cv2.imwrite(str(root / "PedMasks" / "p_mask.png"), ids)
+    source = PhotoSource(
+        "pf", "https://example.invalid", "PNGImages", "?", False, "train", masks="PedMasks",
+        mask_suffix="_mask",
+    )  # fmt: skip
+    mask = real_photos.annotated_mask(source, root, root / "PNGImages" / "p.png", ids.shape)
+    assert mask[30, 10] == 1 and mask[30, 70] == 1 and mask[30, 40] == 0
+
+
+def test_a_source_can_ask_for_more_crops_of_each_photo(source, monkeypatch):
+    local = real_photos.SOURCES[0]
+    more = PhotoSource(**{**local.__dict__, "extra_crops": 3})
+    monkeypatch.setattr(real_photos, "SOURCES", (more, real_photos.SOURCES[1]))
+    out = run(source)
+    manifest = json.loads((out / "real_manifest.json").read_text())
+    assert manifest["samples"]["crops"] == 3 * (2 + 3)
+
+
 def test_a_wide_group_fits_a_narrow_frame():
     group = Cutout(
         np.full((40, 600, 3), 200, np.uint8), np.ones((40, 600), np.float32), False, False

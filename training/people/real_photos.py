@@ -85,6 +85,9 @@ class PhotoSource:
     note: str = ""
     person_boxes: str = ""  # YOLO box labels (class 0 = person) mirroring `folder`, if any
     masks: str = ""  # annotators' person masks (PNG, or .mat label maps: 0 = background), by stem
+    mask_suffix: str = ""  # the mask's name is the photo's stem plus this (before .png)
+    mask_class: int = 0  # a label map's person value; 0: every non-zero label is a person
+    extra_crops: int = 0  # crops beyond --crops for each photo of this source
     commit: str = ""  # the photos are in this commit's tree (a later one removed them)
     roboflow: bool = False  # a Roboflow export: several augmented copies of each photo
 
@@ -109,8 +112,12 @@ SOURCES = (
         permissive=False,
         use="train",
         note="256 everyday scenes; about half have people (often small, in crowds, outdoors), "
-        "the rest become real rooms and streets with nobody in them",
+        "the rest become real rooms and streets with nobody in them; COCO's panoptic person "
+        "masks (200 of the photos) are the labels, small and crowded people included",
         person_boxes="object_detection/labels",
+        masks="semantic_segmentation/masks",
+        mask_class=1,  # COCO's person; the panoptic masks cover crowds as well
+        extra_crops=3,
     ),
     PhotoSource(
         name="deepface-tests",
@@ -149,6 +156,20 @@ SOURCES = (
         note="2,098 full-length street photos of people (portrait 550x825); 1,004 with "
         "annotators' pixel labels, used as exact person masks",
         masks="annotations/pixel-level",
+    ),
+    PhotoSource(
+        name="penn-fudan-pedestrians",
+        url="https://github.com/gmguarino/PennFudan",
+        folder="data/PennFudanPed/PNGImages",
+        licence="the Penn-Fudan Database's readme (a copy of it): copyright retained by the "
+        "authors and other holders, no licence granted; it does not speak of training",
+        permissive=False,
+        use="train",
+        note="170 street photos from two campuses with 345 pedestrians, near and far, each "
+        "with an annotator's pixel mask",
+        masks="data/PennFudanPed/PedMasks",
+        mask_suffix="_mask",
+        extra_crops=3,
     ),
     PhotoSource(
         name="human-segmentation-dataset",
@@ -300,16 +321,29 @@ def annotated_mask(source: PhotoSource, root: Path, photo: Path, shape) -> np.nd
     if not source.masks:
         return None
     folder = root / source.masks
-    for path in (folder / f"{photo.stem}.mat", folder / f"{photo.stem}.png"):
+    # Beside the photo's own subfolder (COCO's train2017/), or all in one folder.
+    subfolder = photo.parent.relative_to(root / source.folder)
+    name = photo.stem + source.mask_suffix
+    candidates = [
+        folder / where / f"{name}{suffix}"
+        for where in dict.fromkeys((subfolder, Path()))
+        for suffix in (".mat", ".png")
+    ]
+    for path in candidates:
         if not path.is_file():
             continue
         try:
-            labels = read_matrix(path) if path.suffix == ".mat" else cv2.imread(str(path), 0)
+            labels = (
+                read_matrix(path)
+                if path.suffix == ".mat"
+                else cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+            )
         except (OSError, MatFileError):
             return None
         if labels is None or labels.ndim != 2:
             return None
-        mask = (labels > 0).astype(np.float32)
+        person = labels == source.mask_class if source.mask_class else labels > 0
+        mask = person.astype(np.float32)
         return cv2.resize(mask, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
     return None
 
@@ -571,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
             annotated = annotated_mask(source, args.sources_dir / source.name, path, image.shape)
             if annotated is not None:
                 alpha, agreement = with_annotation(alpha, annotated), 1.0
-                masked += 1
+                masked += bool(annotated.any())
             seen = (alpha >= 0.5).mean() >= NO_PERSON_BELOW
             if not seen and region is not None and region.any():
                 dropped.append(f"{source.name}/{path.name}: teachers miss the annotated people")
@@ -593,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
             if agreement < MIN_TEACHER_AGREEMENT:
                 dropped.append(f"{source.name}/{path.name}: teachers disagree ({agreement:.2f})")
                 continue
-            photo_samples(key, image, alpha, args.crops, write, rng)
+            photo_samples(key, image, alpha, args.crops + source.extra_crops, write, rng)
             cutouts.append(small_cutout(image, alpha))
             empty_rooms.append(bg.empty_room(image, alpha))
             if rng.random() < 0.02 and len(sheet) < 24:
