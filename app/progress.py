@@ -50,6 +50,7 @@ class ProgressBar:
 
     def close(self) -> None:
         """The final count, and the line ended."""
-        text = self._text(time.perf_counter())
-        self.stream.write(f"\r{text}\n" if self._terminal else f"{text}\n")
-        self.stream.flush()
+        self._draw(time.perf_counter())
+        if self._terminal:
+            self.stream.write("\n")
+            self.stream.flush()

@@ -59,8 +59,8 @@ used for training or tuning.
   source has one (Clothing Co-Parsing's pixel labels, COCO's panoptic person masks, the
   Penn-Fudan pedestrians' masks: exact edges, small and distant people included, with the
   teacher adding the bystanders they left out), else the teacher's (MediaPipe general and
-  landscape must agree, IoU ≥ 0.8; the label is their mean). Photos whose masks hold small
-  people (COCO, Penn-Fudan) give twice the crops. Each photo gives the whole photo as the app
+  landscape must agree, IoU ≥ 0.8; the label is their mean). Photos from the two sources
+  whose masks hold small people (COCO, Penn-Fudan) give twice the crops. Each photo gives the whole photo as the app
   feeds it (letterboxed into the input shape that fits it, portrait photos as portraits),
   crops of every shape around the person, and its person-free side as a frame with nobody;
   the people are cut out and pasted on other backgrounds *anywhere* (any scale, partly out
