@@ -15,7 +15,7 @@ from softfocus.training.people.real_photos import PhotoSource, place_anywhere
 class EllipseTeacher:
     """Stands in for MediaPipe: a person-shaped ellipse wherever the photo is not grey."""
 
-    def __init__(self, model_selection=0):
+    def __init__(self, model_selection=0, **options):
         pass
 
     def process(self, frame):
@@ -343,3 +343,19 @@ def test_scenes_are_colour_shifted_as_often_and_as_far_as_the_people_pasted_on_t
     assert np.abs(gains - 1).max() > 0.8 * real_photos.TINT  # and about as far
     assert np.abs(gains - 1).max() <= real_photos.TINT + 0.01
     assert np.array_equal(grey_room, np.full((60, 80, 3), 128, np.uint8))  # source untouched
+
+
+def test_real_photos_are_the_same_for_any_number_of_workers(source, tmp_path):
+    """Each photo and each chunk of composites draws from its own seeded generator, so the
+    build is parallel without changing its data."""
+    one = run(source, "--workers", "1")
+    moved = tmp_path / "one"
+    one.rename(moved)
+    two = run(source, "--workers", "2")
+    names = sorted(p.relative_to(moved) for p in (moved / "train").rglob("*.*"))
+    assert names == sorted(p.relative_to(two) for p in (two / "train").rglob("*.*"))
+    assert len(names) > 10
+    for name in names:
+        assert (moved / name).read_bytes() == (two / name).read_bytes(), name
+    manifest = [json.loads((d / "real_manifest.json").read_text()) for d in (moved, two)]
+    assert manifest[0] == manifest[1]

@@ -61,15 +61,23 @@ def load_background(path: Path, max_width: int = 960) -> np.ndarray | None:
 
 
 def empty_room(photo: np.ndarray, person_alpha: np.ndarray) -> np.ndarray:
-    """The photo with its person painted out (at low resolution, so it stays plausible)."""
-    scale = 320 / max(photo.shape[:2])
+    """The photo with its person painted out, at half size.
+
+    The hole is filled at low resolution (160 px), which keeps the fill plausible and costs
+    a tenth of filling it at 320 px (inpainting was a third of the real-photo step's time);
+    the rest of the room keeps its detail, so sharpness is no sign of where a person was."""
+    half = (photo.shape[1] // 2, photo.shape[0] // 2)
+    room = cv2.resize(photo, half, interpolation=cv2.INTER_AREA)
+    scale = 160 / max(photo.shape[:2])
     small = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     hole = cv2.resize(person_alpha, (small.shape[1], small.shape[0])) > 0.2
-    hole = cv2.dilate(hole.astype(np.uint8), np.ones((9, 9), np.uint8))
-    filled = cv2.inpaint(small, hole, 7, cv2.INPAINT_TELEA)
-    return cv2.resize(
-        filled, (photo.shape[1] // 2, photo.shape[0] // 2), interpolation=cv2.INTER_CUBIC
+    hole = cv2.dilate(hole.astype(np.uint8), np.ones((5, 5), np.uint8))
+    filled = cv2.resize(
+        cv2.inpaint(small, hole, 4, cv2.INPAINT_TELEA), half, interpolation=cv2.INTER_CUBIC
     )
+    where = cv2.resize(hole.astype(np.float32), half, interpolation=cv2.INTER_LINEAR) > 0.01
+    room[where] = filled[where]
+    return room
 
 
 def procedural(rng: np.random.Generator, width: int = 960, height: int = 540) -> np.ndarray:

@@ -93,9 +93,9 @@ def webcam_degrade(image: np.ndarray, rng) -> np.ndarray:
         out *= 1 + rng.uniform(-0.12, 0.12, 3)
     if rng.random() < 0.3:  # low light: darker, then the camera's gain amplifies noise
         out *= rng.uniform(0.35, 0.75)
-        out += rng.normal(0, rng.uniform(3, 10), out.shape)
+        out += rng.uniform(3, 10) * rng.standard_normal(out.shape, np.float32)
     elif rng.random() < 0.6:
-        out += rng.normal(0, rng.uniform(1, 6), out.shape)
+        out += rng.uniform(1, 6) * rng.standard_normal(out.shape, np.float32)
     out = np.clip(out, 0, 255).astype(np.uint8)
     if rng.random() < 0.2:  # motion blur
         length = int(rng.integers(3, 10))

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,6 +39,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from softfocus.app.progress import ProgressBar
 from softfocus.model.contract import letterboxed_area
 from softfocus.training.metrics import binary_iou
 from softfocus.training.people import backgrounds as bg
@@ -555,6 +558,183 @@ def pick_background(empty_rooms: list, wallpapers: list, rng) -> np.ndarray:
     return scene
 
 
+@dataclass
+class PhotoOutcome:
+    """What one photo gave: its samples are already written; the rest goes back to the
+    main process (cut-out and painted-out room for the composites, a contact-sheet tile)."""
+
+    kind: str  # "kept", "nobody" or "dropped"
+    why: str = ""
+    masked: bool = False
+    cutout: Cutout | None = None
+    room: np.ndarray | None = None
+    tile: np.ndarray | None = None
+    counts: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class PhotoJob:
+    source: PhotoSource
+    number: int  # the source's index in SOURCES and the photo's in its folder seed its rng
+    path: Path
+
+
+class PhotoLabeller:
+    """Labels one photo and writes its samples. Every photo draws from its own generator,
+    seeded by (seed, source, photo), so the data is the same for any number of workers."""
+
+    def __init__(
+        self, out: Path, sources_dir: Path, held_out: list[int], crops: int, seed: int, threads
+    ) -> None:
+        self.general, self.landscape = (
+            Teacher(0, num_threads=threads),
+            Teacher(1, num_threads=threads),
+        )
+        self.out, self.sources_dir, self.held_out = out, sources_dir, held_out
+        self.crops, self.seed = crops, seed
+
+    def __call__(self, job: PhotoJob) -> PhotoOutcome:
+        source, path = job.source, job.path
+        rng = np.random.default_rng([self.seed, SOURCES.index(source), job.number])
+        write = SampleWriter(self.out / "train")
+        image = load_photo(path)
+        if image is None:
+            return PhotoOutcome("dropped", f"{source.name}/{path.name}: unreadable")
+        if is_duplicate(difference_hash(image), self.held_out):
+            return PhotoOutcome(
+                "dropped", f"{source.name}/{path.name}: also in an evaluation-only source"
+            )
+        root = self.sources_dir / source.name
+        region = annotated_people(source, root, path, image.shape)
+        alpha, agreement = teacher_label(image, self.general, self.landscape, region)
+        key = f"real_{source.name}_{path.parent.name}_{path.stem.split('.rf.')[0]}"
+        annotated = annotated_mask(source, root, path, image.shape)
+        masked = False
+        if annotated is not None:
+            alpha, agreement = with_annotation(alpha, annotated), 1.0
+            masked = bool(annotated.any())
+        seen = (alpha >= 0.5).mean() >= NO_PERSON_BELOW
+        if not seen and region is not None and region.any():
+            return PhotoOutcome(
+                "dropped", f"{source.name}/{path.name}: teachers miss the annotated people"
+            )
+        if not seen:
+            # Nobody here (an annotator's word, or both teachers'): a real empty scene.
+            frame, _ = as_the_app_sees_it(image, alpha)
+            write(
+                "no_person", f"{key}_nobody", webcam_degrade(frame, rng), np.zeros(frame.shape[:2])
+            )
+            room = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+            return PhotoOutcome("nobody", masked=masked, room=room, counts=write.counts)
+        if agreement < MIN_TEACHER_AGREEMENT:
+            return PhotoOutcome(
+                "dropped", f"{source.name}/{path.name}: teachers disagree ({agreement:.2f})"
+            )
+        photo_samples(key, image, alpha, self.crops + source.extra_crops, write, rng)
+        tile = None
+        if rng.random() < 0.02:
+            tile = np.hstack(
+                [cv2.resize(image, (240, 135)), cv2.resize(overlay(image, alpha), (240, 135))]
+            )
+        return PhotoOutcome(
+            "kept",
+            masked=masked,
+            cutout=small_cutout(image, alpha),
+            room=bg.empty_room(image, alpha),
+            tile=tile,
+            counts=write.counts,
+        )
+
+
+class SceneMaker:
+    """Composites and frames with nobody, in numbered chunks, each chunk from its own
+    generator (so, again, the same for any number of workers)."""
+
+    CHUNK = 250
+
+    def __init__(self, out: Path, cutouts: list, empty_rooms: list, wallpapers: list, seed: int):
+        self.out, self.cutouts, self.empty_rooms = out, cutouts, empty_rooms
+        self.wallpapers, self.seed = wallpapers, seed
+
+    def __call__(self, job: tuple[str, int, int]) -> dict[str, int]:
+        what, first, last = job
+        rng = np.random.default_rng([self.seed, 1 if what == "composites" else 2, first])
+        write = SampleWriter(self.out / "train")
+        for i in range(first, last):
+            width, height = random_shape(rng)
+            scene = pick_background(self.empty_rooms, self.wallpapers, rng)
+            if what == "no_person":
+                frame = fill_background(scene, width, height, rng)
+                label = np.zeros((height, width))
+                write("no_person", f"real_noperson{i:04d}", webcam_degrade(frame, rng), label)
+            elif rng.random() < 0.5:
+                frame, label = composite_anywhere(self.cutouts, scene, width, height, rng)
+                write("composites", f"real_composite{i:05d}", frame, label)
+            else:
+                cutout = self.cutouts[int(rng.integers(len(self.cutouts)))]
+                frame, label = composite(cutout, scene, width, height, rng)
+                write("composites", f"real_composite{i:05d}", frame, label)
+        return write.counts
+
+
+def _chunks(what: str, count: int) -> list[tuple[str, int, int]]:
+    step = SceneMaker.CHUNK
+    return [(what, first, min(first + step, count)) for first in range(0, count, step)]
+
+
+_WORKER: dict = {}  # the one task object of a worker process (made by _start_worker)
+
+
+def _start_worker(make) -> None:
+    _WORKER["task"] = make()
+
+
+def _run_task(job):
+    return _WORKER["task"](job)
+
+
+def run_jobs(make, jobs: list, workers: int):
+    """``make()``'s task over ``jobs``, in order, in ``workers`` forked processes (or here,
+    for one). Forked, so the task's inputs (cut-outs, rooms) are shared, not pickled."""
+    if workers <= 1 or len(jobs) <= 1:
+        task = make()
+        yield from (task(job) for job in jobs)
+        return
+    # OpenCV's thread pool does not survive a fork (a child's first parallel call hangs):
+    # single-threaded from here, in the parent too, one process per core instead.
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    context = multiprocessing.get_context("fork")
+    try:
+        with context.Pool(workers, initializer=_start_worker, initargs=(make,)) as pool:
+            yield from pool.imap(_run_task, jobs, chunksize=4)
+    finally:
+        cv2.setNumThreads(threads)
+
+
+def _make_teachers() -> None:
+    Teacher(0), Teacher(1)
+
+
+def warm_teachers(workers: int) -> None:
+    """Convert the teachers to ONNX once, before workers read the cache. With workers, in a
+    forked child: a process that has run ONNX Runtime sessions is not forked safely."""
+    if workers <= 1:
+        return
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)  # see run_jobs
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            pool.apply(_make_teachers)
+    finally:
+        cv2.setNumThreads(threads)
+
+
+def add_counts(total: dict[str, int], counts: dict[str, int] | None) -> None:
+    for kind, n in (counts or {}).items():
+        total[kind] = total.get(kind, 0) + n
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("data/people"))
@@ -565,8 +745,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-person", type=int, default=2000, help="backgrounds with nobody")
     parser.add_argument("--permissive-only", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes (the samples are the same for any number)",
+    )
     args = parser.parse_args(argv)
-    rng = np.random.default_rng(args.seed)
     review = args.out / "review"
     sources = training_sources(args.permissive_only)
     manifest = {
@@ -583,73 +768,48 @@ def main(argv: list[str] | None = None) -> int:
         print("notice: no real-photo source is left with --permissive-only; none added")
         (args.out / "real_manifest.json").write_text(json.dumps(manifest, indent=2))
         return 0
-    general, landscape = Teacher(0), Teacher(1)
-    write = SampleWriter(args.out / "train")
-    cutouts, empty_rooms, sheet, used, dropped = [], [], [], [], []
+    warm_teachers(args.workers)
     held_out = evaluation_hashes(args.sources_dir)
+    threads = 1 if args.workers > 1 else 2
+
+    def labeller() -> PhotoLabeller:
+        return PhotoLabeller(args.out, args.sources_dir, held_out, args.crops, args.seed, threads)
+
+    jobs, found = [], {}
     for source in sources:
-        folder = source_folder(source, args.sources_dir)
-        paths = list_photos(folder, source.roboflow)
-        kept = nobody = masked = 0
-        for path in paths:
-            image = load_photo(path)
-            if image is None:
-                dropped.append(f"{source.name}/{path.name}: unreadable")
-                continue
-            if is_duplicate(difference_hash(image), held_out):
-                dropped.append(f"{source.name}/{path.name}: also in an evaluation-only source")
-                continue
-            region = annotated_people(source, args.sources_dir / source.name, path, image.shape)
-            alpha, agreement = teacher_label(image, general, landscape, region)
-            key = f"real_{source.name}_{path.parent.name}_{path.stem.split('.rf.')[0]}"
-            annotated = annotated_mask(source, args.sources_dir / source.name, path, image.shape)
-            if annotated is not None:
-                alpha, agreement = with_annotation(alpha, annotated), 1.0
-                masked += bool(annotated.any())
-            seen = (alpha >= 0.5).mean() >= NO_PERSON_BELOW
-            if not seen and region is not None and region.any():
-                dropped.append(f"{source.name}/{path.name}: teachers miss the annotated people")
-                continue
-            if not seen:
-                # Nobody here (an annotator's word, or both teachers'): a real empty scene.
-                frame, _ = as_the_app_sees_it(image, alpha)
-                write(
-                    "no_person",
-                    f"{key}_nobody",
-                    webcam_degrade(frame, rng),
-                    np.zeros(frame.shape[:2]),
-                )
-                empty_rooms.append(
-                    cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-                )
-                nobody += 1
-                continue
-            if agreement < MIN_TEACHER_AGREEMENT:
-                dropped.append(f"{source.name}/{path.name}: teachers disagree ({agreement:.2f})")
-                continue
-            photo_samples(key, image, alpha, args.crops + source.extra_crops, write, rng)
-            cutouts.append(small_cutout(image, alpha))
-            empty_rooms.append(bg.empty_room(image, alpha))
-            if rng.random() < 0.02 and len(sheet) < 24:
-                sheet.append(
-                    np.hstack(
-                        [
-                            cv2.resize(image, (240, 135)),
-                            cv2.resize(overlay(image, alpha), (240, 135)),
-                        ]
-                    )
-                )
-            kept += 1
-        used.append(
-            {
-                **asdict(source),
-                "photos_found": len(paths),
-                "photos_used": kept + nobody,
-                "photos_with_people": kept,
-                "photos_with_nobody": nobody,
-                "photos_with_annotators_masks": masked,
-            }
-        )
+        paths = list_photos(source_folder(source, args.sources_dir), source.roboflow)
+        found[source.name] = len(paths)
+        jobs += [PhotoJob(source, i, path) for i, path in enumerate(paths)]
+    progress = ProgressBar(len(jobs), "photos")
+    counts: dict[str, int] = {}
+    tallies = {s.name: {"kept": 0, "nobody": 0, "masked": 0} for s in sources}
+    cutouts, empty_rooms, sheet, dropped = [], [], [], []
+    for job, outcome in zip(jobs, run_jobs(labeller, jobs, args.workers)):
+        progress.update()
+        add_counts(counts, outcome.counts)
+        if outcome.kind == "dropped":
+            dropped.append(outcome.why)
+            continue
+        tally = tallies[job.source.name]
+        tally[outcome.kind] += 1
+        tally["masked"] += outcome.masked
+        if outcome.cutout is not None:
+            cutouts.append(outcome.cutout)
+        empty_rooms.append(outcome.room)
+        if outcome.tile is not None and len(sheet) < 24:
+            sheet.append(outcome.tile)
+    progress.close()
+    used = [
+        {
+            **asdict(source),
+            "photos_found": found[source.name],
+            "photos_used": tallies[source.name]["kept"] + tallies[source.name]["nobody"],
+            "photos_with_people": tallies[source.name]["kept"],
+            "photos_with_nobody": tallies[source.name]["nobody"],
+            "photos_with_annotators_masks": tallies[source.name]["masked"],
+        }
+        for source in sources
+    ]
     if not cutouts:
         raise SystemExit("No usable real photos: check the sources (see --sources-dir).")
     wallpapers = [
@@ -658,32 +818,19 @@ def main(argv: list[str] | None = None) -> int:
         if image is not None
     ]
 
-    def background() -> np.ndarray:
-        return pick_background(empty_rooms, wallpapers, rng)
+    def scene_maker() -> SceneMaker:
+        return SceneMaker(args.out, cutouts, empty_rooms, wallpapers, args.seed)
 
-    for i in range(args.composites * len(cutouts)):
-        width, height = random_shape(rng)
-        if rng.random() < 0.5:
-            frame, label = composite_anywhere(cutouts, background(), width, height, rng)
-        else:
-            cutout = cutouts[int(rng.integers(len(cutouts)))]
-            frame, label = composite(cutout, background(), width, height, rng)
-        write("composites", f"real_composite{i:05d}", frame, label)
-    for i in range(args.no_person):
-        width, height = random_shape(rng)
-        frame = fill_background(background(), width, height, rng)
-        write(
-            "no_person",
-            f"real_noperson{i:04d}",
-            webcam_degrade(frame, rng),
-            np.zeros((height, width)),
-        )
+    scene_jobs = _chunks("composites", args.composites * len(cutouts))
+    scene_jobs += _chunks("no_person", args.no_person)
+    for made in run_jobs(scene_maker, scene_jobs, args.workers):
+        add_counts(counts, made)
     if sheet:
         review.mkdir(parents=True, exist_ok=True)
         cv2.imwrite(str(review / "real_photo_labels.jpg"), np.vstack(sheet))
-    manifest.update(sources=used, dropped=dropped, samples=write.counts)
+    manifest.update(sources=used, dropped=dropped, samples=counts)
     (args.out / "real_manifest.json").write_text(json.dumps(manifest, indent=2))
-    print(json.dumps({"samples": write.counts, "dropped": len(dropped)}))
+    print(json.dumps({"samples": counts, "dropped": len(dropped)}))
     return 0
 
 

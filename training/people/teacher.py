@@ -19,9 +19,14 @@ MODELS = ("general", "landscape")
 class Teacher:
     """``process(frame_bgr) -> alpha`` (float32 H×W, 0..1), like the app's Segmenter."""
 
-    def __init__(self, model_selection: int = 0, cache: Path = Path("data/cache/teacher")) -> None:
+    def __init__(
+        self,
+        model_selection: int = 0,
+        cache: Path = Path("data/cache/teacher"),
+        num_threads: int = 2,
+    ) -> None:
         self.model_selection = model_selection
-        self._model = OnnxTeacher(teacher_models(cache)[MODELS[model_selection]])
+        self._model = OnnxTeacher(teacher_models(cache)[MODELS[model_selection]], num_threads)
 
     def process(self, frame_bgr: np.ndarray) -> np.ndarray:
         return self._model.process(frame_bgr)
