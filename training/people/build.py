@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             "--mask-kind",
             "alpha",
             "--validation-split",
-            "0.05",
+            "0.02",  # 600 samples pick the best epoch as well as 1,500, in a third of the time
             "--seed",
             args.seed,
             "--run-dir",
