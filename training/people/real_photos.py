@@ -29,6 +29,7 @@ marked, and ``--permissive-only`` leaves them out; evaluation-only sources are n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -575,7 +576,7 @@ class PhotoOutcome:
 @dataclass(frozen=True)
 class PhotoJob:
     source: PhotoSource
-    number: int  # the source's index in SOURCES and the photo's in its folder seed its rng
+    number: int  # the photo's index in its source; with the source's, it seeds the rng
     path: Path
 
 
@@ -693,23 +694,28 @@ def _run_task(job):
     return _WORKER["task"](job)
 
 
+@contextlib.contextmanager
+def forked_pool(processes: int, **options):
+    """A pool of forked processes (the task's inputs, cut-outs and rooms, are shared, not
+    pickled). OpenCV's thread pool does not survive a fork (a child's first parallel call
+    hangs), so OpenCV is single-threaded while the pool lives, one process per core instead."""
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, **options) as pool:
+            yield pool
+    finally:
+        cv2.setNumThreads(threads)
+
+
 def run_jobs(make, jobs: list, workers: int):
-    """``make()``'s task over ``jobs``, in order, in ``workers`` forked processes (or here,
-    for one). Forked, so the task's inputs (cut-outs, rooms) are shared, not pickled."""
+    """``make()``'s task over ``jobs``, in order, in ``workers`` processes (or here, for one)."""
     if workers <= 1 or len(jobs) <= 1:
         task = make()
         yield from (task(job) for job in jobs)
         return
-    # OpenCV's thread pool does not survive a fork (a child's first parallel call hangs):
-    # single-threaded from here, in the parent too, one process per core instead.
-    threads = cv2.getNumThreads()
-    cv2.setNumThreads(1)
-    context = multiprocessing.get_context("fork")
-    try:
-        with context.Pool(workers, initializer=_start_worker, initargs=(make,)) as pool:
-            yield from pool.imap(_run_task, jobs, chunksize=4)
-    finally:
-        cv2.setNumThreads(threads)
+    with forked_pool(workers, initializer=_start_worker, initargs=(make,)) as pool:
+        yield from pool.imap(_run_task, jobs, chunksize=4)
 
 
 def _make_teachers() -> None:
@@ -719,15 +725,9 @@ def _make_teachers() -> None:
 def warm_teachers(workers: int) -> None:
     """Convert the teachers to ONNX once, before workers read the cache. With workers, in a
     forked child: a process that has run ONNX Runtime sessions is not forked safely."""
-    if workers <= 1:
-        return
-    threads = cv2.getNumThreads()
-    cv2.setNumThreads(1)  # see run_jobs
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
+    if workers > 1:
+        with forked_pool(1) as pool:
             pool.apply(_make_teachers)
-    finally:
-        cv2.setNumThreads(threads)
 
 
 def add_counts(total: dict[str, int], counts: dict[str, int] | None) -> None:
