@@ -1,5 +1,6 @@
 """Real-photo training data: teacher-labelled crops, composites anywhere, frames with nobody."""
 
+import argparse
 import json
 import subprocess
 
@@ -359,3 +360,29 @@ def test_real_photos_are_the_same_for_any_number_of_workers(source, tmp_path):
         assert (moved / name).read_bytes() == (two / name).read_bytes(), name
     manifest = [json.loads((d / "real_manifest.json").read_text()) for d in (moved, two)]
     assert manifest[0] == manifest[1]
+
+
+def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp_path):
+    """The person build reuses the samples on disk unless --permissive-only or --no-person
+    differ from what made them; a manifest from before --no-person was recorded counts as
+    the default."""
+    from softfocus.training.people import build
+
+    out = run(source)  # three frames with nobody
+    manifest = out / "real_manifest.json"
+    assert json.loads(manifest.read_text())["no_person_frames"] == 3
+
+    def options(*argv: str) -> argparse.Namespace:
+        return argparse.Namespace(
+            permissive_only="--permissive-only" in argv,
+            no_person=int(argv[argv.index("--no-person") + 1]) if "--no-person" in argv else 2000,
+        )
+
+    assert build.real_photos_match(manifest, options("--no-person", "3"))
+    assert not build.real_photos_match(manifest, options())
+    assert not build.real_photos_match(manifest, options("--no-person", "3", "--permissive-only"))
+    old = json.loads(manifest.read_text())
+    del old["no_person_frames"]
+    manifest.write_text(json.dumps(old))
+    assert build.real_photos_match(manifest, options())
+    assert not build.real_photos_match(tmp_path / "absent.json", options())

@@ -11,6 +11,7 @@ Each step is skipped when its output exists, unless --force; a killed fit resume
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
+DEFAULT_NO_PERSON = 2000  # real_photos.py's default
 
 
 def run(command: list, **kwargs) -> None:
@@ -44,6 +46,20 @@ def run_logged(command: list, log: Path) -> None:
             copy.write(line)
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
+
+
+def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
+    """Whether the real-photo samples on disk were made with these options (else redo them).
+
+    A manifest from before ``no_person_frames`` was recorded was made with the default."""
+    try:
+        made = json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        return False
+    return (
+        made.get("permissive_only") == args.permissive_only
+        and made.get("no_person_frames", DEFAULT_NO_PERSON) == args.no_person
+    )
 
 
 def evaluate_on_real_photos(args: argparse.Namespace) -> None:
@@ -94,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         help="where real-photo sources are cloned, or already are (snapshots)",
     )
     parser.add_argument(
+        "--no-person",
+        type=int,
+        default=DEFAULT_NO_PERSON,
+        help="frames with nobody made from real scenes and backgrounds (all-background labels)",
+    )
+    parser.add_argument(
         "--permissive-only",
         action="store_true",
         help="train only on sources whose terms are clear (leaves out the unclear ones)",
@@ -115,12 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             ]
         )
     real_manifest = args.data / "real_manifest.json"
-    wanted = "true" if args.permissive_only else "false"
-    if (
-        args.force
-        or not real_manifest.exists()
-        or f'"permissive_only": {wanted}' not in real_manifest.read_text()
-    ):
+    if args.force or not real_photos_match(real_manifest, args):
         for folder in ("images", "masks"):
             for old in (args.data / "train" / folder).glob("real_*"):
                 old.unlink()
@@ -135,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                 args.sources_dir,
                 "--seed",
                 args.seed + 1,
+                "--no-person",
+                args.no_person,
                 *(["--permissive-only"] if args.permissive_only else []),
             ]
         )

@@ -759,6 +759,7 @@ def main(argv: list[str] | None = None) -> int:
         "evaluation_only": [asdict(s) for s in SOURCES if s.use != "train"],
         "not_used": [{"source": s, "why": why} for s, why in NOT_USED],
         "permissive_only": args.permissive_only,
+        "no_person_frames": args.no_person,
         "left_out_as_unclear": [
             s.name for s in SOURCES if s.use == "train" and not s.permissive and s not in sources
         ],
