@@ -252,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
             args.data,
             "--model",
             args.output,
+            # Beside the model: a build with --output elsewhere leaves the shipped card alone.
+            "--out",
+            args.output.with_suffix(".md"),
             "--pipeline",
             pipeline,
         ]
