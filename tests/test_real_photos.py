@@ -372,15 +372,12 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
     manifest = out / "real_manifest.json"
     assert json.loads(manifest.read_text())["no_person_frames"] == 3
 
-    def options(*argv: str) -> argparse.Namespace:
-        return argparse.Namespace(
-            permissive_only="--permissive-only" in argv,
-            no_person=int(argv[argv.index("--no-person") + 1]) if "--no-person" in argv else 2000,
-        )
+    def options(no_person: int = 2000, permissive_only: bool = False) -> argparse.Namespace:
+        return argparse.Namespace(no_person=no_person, permissive_only=permissive_only)
 
-    assert build.real_photos_match(manifest, options("--no-person", "3"))
+    assert build.real_photos_match(manifest, options(3))
     assert not build.real_photos_match(manifest, options())
-    assert not build.real_photos_match(manifest, options("--no-person", "3", "--permissive-only"))
+    assert not build.real_photos_match(manifest, options(3, permissive_only=True))
     old = json.loads(manifest.read_text())
     del old["no_person_frames"]
     manifest.write_text(json.dumps(old))

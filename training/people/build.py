@@ -19,7 +19,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
-DEFAULT_NO_PERSON = 2000  # real_photos.py's default
 
 
 def run(command: list, **kwargs) -> None:
@@ -52,6 +51,8 @@ def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
     """Whether the real-photo samples on disk were made with these options (else redo them).
 
     A manifest from before ``no_person_frames`` was recorded was made with the default."""
+    from softfocus.training.people.real_photos import DEFAULT_NO_PERSON
+
     try:
         made = json.loads(manifest.read_text())
     except (OSError, ValueError):
@@ -93,6 +94,8 @@ def evaluate_on_real_photos(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from softfocus.training.people.real_photos import DEFAULT_NO_PERSON
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("data/people"))
     parser.add_argument("--run-dir", type=Path, default=Path("runs/person"))

@@ -67,6 +67,7 @@ MAX_SIDE = 960
 CUTOUT_SIDE = 400  # cut-outs are kept at most this tall or wide for the composites
 FREE_MIN_SIDE = 0.3  # a person-free crop is at least this share of the photo's shorter side
 DUPLICATE_BITS = 6  # difference hashes this close (of 64 bits) are the same photo
+DEFAULT_NO_PERSON = 2000  # frames with nobody made from backgrounds (the build's default too)
 MIN_TEACHER_AGREEMENT = 0.8  # IoU between general and landscape; below it the photo is dropped
 NO_PERSON_BELOW = 0.003  # foreground share under which a photo counts as having nobody
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -742,7 +743,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path("data/cache"))
     parser.add_argument("--crops", type=int, default=3, help="crops per photo")
     parser.add_argument("--composites", type=int, default=4, help="composites per photo")
-    parser.add_argument("--no-person", type=int, default=2000, help="backgrounds with nobody")
+    parser.add_argument(
+        "--no-person", type=int, default=DEFAULT_NO_PERSON, help="backgrounds with nobody"
+    )
     parser.add_argument("--permissive-only", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
