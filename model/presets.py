@@ -22,8 +22,10 @@ class UNetConfig:
     3×3 conv + BatchNorm + LeakyReLU and a 2×2 max-pool. The decoder climbs back with
     ConvTranspose + skip Concatenate + conv block, up to the second level's resolution; the
     head is one more ConvTranspose and a 1×1 conv to the classes (optionally fed the first
-    level's skip too). A ``stem_stride`` of 2 runs the whole net at half resolution and
-    upsamples the logits bilinearly.
+    level's skip too, concatenated and convolved or simply added: ``head_merge``). A
+    ``stem_stride`` of 2 runs the whole net at half resolution and upsamples the logits
+    bilinearly. The first level runs on four times the pixels of the second, so its conv
+    count (``first_level_convs``) is where a slim model's time goes.
     """
 
     name: str
@@ -36,6 +38,11 @@ class UNetConfig:
     head: str = HEAD_SOFTMAX
     num_classes: int = 3
     head_skip: bool = False
+    # How the head merges the first level's skip: "concat" (then a 3×3 conv block) or "add"
+    # (the skip added to the upsampled decoder, straight into the 1×1 logits).
+    head_merge: str = "concat"
+    # Convs in the first (highest-resolution) level; 0 means ``convs_per_block``.
+    first_level_convs: int = 0
     leaky_relu_slope: float = 0.1
     flexible_input: bool = False  # any H×W multiple of the stride (contract input_stride)
     learning_rate: float = 0.01
@@ -55,6 +62,8 @@ class UNetConfig:
             raise ValueError(f"head must be {HEAD_SOFTMAX!r} or {HEAD_SIGMOID!r}")
         if self.loss not in ("bce_dice", "edge_bce_dice"):
             raise ValueError(f"loss must be 'bce_dice' or 'edge_bce_dice', not {self.loss!r}")
+        if self.head_merge not in ("concat", "add"):
+            raise ValueError(f"head_merge must be 'concat' or 'add', not {self.head_merge!r}")
         if self.head == HEAD_SIGMOID and self.num_classes != 1:
             object.__setattr__(self, "num_classes", 1)
 
@@ -123,6 +132,19 @@ PRESETS["person"] = replace(
     filters=(16, 24, 40, 64),
     flexible_input=True,
     loss="edge_bce_dice",
+)
+
+
+# The person network made cheaper where pixels are many and wider where they are few: the
+# full-resolution level has one conv instead of two and the head adds the first level's skip
+# instead of concatenating it and convolving again (together a sixth of the model's time on
+# 2 cores), and the deeper levels are wider (32, 48, 80) for what the saving buys.
+PRESETS["person_lean"] = replace(
+    PRESETS["person"],
+    name="person_lean",
+    filters=(16, 32, 48, 80),
+    first_level_convs=1,
+    head_merge="add",
 )
 
 

@@ -71,7 +71,8 @@ def build_unet(config: UNetConfig) -> keras.Model:
 
     skips = []
     for level, filters in enumerate(config.filters):
-        x = _conv_block(x, filters, config.convs_per_block, f"enc{level}", slope)
+        convs = config.first_level_convs if level == 0 and config.first_level_convs else None
+        x = _conv_block(x, filters, convs or config.convs_per_block, f"enc{level}", slope)
         skips.append(x)
         x = layers.MaxPooling2D(2, name=f"enc{level}_pool")(x)
 
@@ -83,7 +84,9 @@ def build_unet(config: UNetConfig) -> keras.Model:
         x = _conv_block(x, filters, config.convs_per_block, f"dec{level}", slope)
 
     x = layers.Conv2DTranspose(config.filters[0], 3, strides=2, padding="same", name="head_up")(x)
-    if config.head_skip:
+    if config.head_skip and config.head_merge == "add":
+        x = layers.Add(name="head_add")([x, skips[0]])
+    elif config.head_skip:
         x = layers.Concatenate(name="head_concat")([x, skips[0]])
         x = _conv_block(x, config.filters[0], 1, "head", slope)
     x = layers.Conv2D(config.output_channels, 1, name="head_logits")(x)

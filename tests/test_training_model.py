@@ -68,6 +68,28 @@ def test_realtime_preset_is_webcam_shaped_with_a_single_channel_head():
     assert model.count_params() < 500_000
 
 
+def test_lean_person_preset_spends_less_at_full_resolution_and_more_deep_down():
+    """One conv at the first level and an added (not concatenated) head skip; the model keeps
+    the person contract's shape rules (any multiple of 32, one sigmoid channel)."""
+    import numpy as np
+
+    from softfocus.model.unet import build_unet
+
+    lean, person = get_preset("person_lean"), get_preset("person")
+    model = build_unet(lean)
+    names = {layer.name for layer in model.layers}
+    assert {"enc0_conv1", "head_add"} <= names
+    assert not {"enc0_conv2", "head_concat", "head_conv1"} & names
+    assert "enc1_conv2" in names  # the other levels keep two convs
+    assert model.get_layer("enc3_conv2").output.shape[-1] == 80
+    assert build_unet(person).get_layer("head_concat") is not None
+    out = model.predict(np.zeros((1, 96, 160, 3), np.float32), verbose=0)
+    assert out.shape == (1, 96, 160, 1)
+    assert lean.stride == person.stride == 32
+    with pytest.raises(ValueError, match="head_merge"):
+        get_preset("person", head_merge="multiply")
+
+
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
     """One short fit of the tiny preset on a tiny Oxford-layout folder, shared by tests."""

@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-dir", type=Path, default=Path("runs/person"))
     parser.add_argument("--output", type=Path, default=Path("assets/models/person.onnx"))
     parser.add_argument("--composites", type=int, default=2000, help="openpeople composites")
+    parser.add_argument(
+        "--preset", default="person", help="the U-Net preset to fit (model/presets.py)"
+    )
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--steps-per-epoch", type=int, default=400)
     parser.add_argument("--batch-size", type=int, default=16)
@@ -171,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             "softfocus.training",
             "fit",
             "--preset",
-            "person",
+            args.preset,
             "--masks",
             args.data / "train",
             "--mask-kind",
@@ -210,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             "--name",
             "softfocus-person",
             "--description",
-            "Slim U-Net (person preset, flexible input) for people on webcam video",
+            f"Slim U-Net ({args.preset} preset, flexible input) for people on webcam video",
         ]
     )
     run(
