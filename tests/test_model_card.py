@@ -1,5 +1,6 @@
 """The person model card's figures come from the build's own run, and so do its verdicts."""
 
+from softfocus.training.people import model_card
 from softfocus.training.people.model_card import pipeline_total_ms, render_weaknesses
 
 
@@ -60,3 +61,16 @@ def test_the_speed_targets_are_judged_from_the_same_run():
     report["time_ms"]["softfocus"] = 2.50
     assert "(target met)" in render_weaknesses(report).split("\n")[2]
     assert pipeline_total_ms("see benchmarks/pipeline.py") is None
+
+
+def test_the_architecture_line_describes_the_preset_the_run_was_fitted_with():
+    from dataclasses import asdict
+
+    from softfocus.model.presets import get_preset
+
+    person = model_card.architecture_line(asdict(get_preset("person")))
+    lean = model_card.architecture_line(asdict(get_preset("person_lean")))
+    assert "2× conv 3×3" in person and "(16, 24, 40, 64 filters)" in person
+    assert "concatenated" in person
+    assert "1× at the first, 2× below" in lean and "(16, 32, 48, 80 filters)" in lean
+    assert "added" in lean
