@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 
 from softfocus.training.labels import alpha_to_trimap
-from softfocus.training.people.composite import composite, crop_to_alpha, frame_person, webcam_crop
+from softfocus.training.people.composite import (
+    composite,
+    crop_to_alpha,
+    frame_person,
+    scene_crop,
+    webcam_crop,
+)
 from softfocus.training.people.cutout import cut_out, find_tiles
 from softfocus.training.people.sources import HELDOUT_PEOPLE, TRAIN_PEOPLE
 
@@ -88,3 +94,22 @@ def test_room_crops_are_webcam_shaped(seed):
     )
     assert frame.shape == (256, 448, 3) and label.shape == (256, 448)
     assert label.max() > 0.5
+
+
+def test_scene_crops_put_the_head_low_as_well_as_high():
+    # A pedestrian down the street: the photo has room above the head.
+    image = np.full((600, 900, 3), 120, np.uint8)
+    alpha = np.zeros((600, 900), np.float32)
+    alpha[300:560, 420:480] = 1.0
+    rng = np.random.default_rng(0)
+    tops = []
+    for _ in range(60):
+        frame, label = scene_crop(image, alpha, 448, 256, rng)
+        assert frame.shape == (256, 448, 3) and label.shape == (256, 448)
+        rows = np.flatnonzero((label > 0.5).any(axis=1))
+        if len(rows):
+            tops.append(rows[0] / label.shape[0])
+    tops = np.array(tops)
+    assert len(tops) >= 50  # the person is in (nearly) every crop
+    assert (tops >= 0.3).mean() > 0.25  # the head low in the frame, often
+    assert (tops <= 0.1).mean() > 0.15  # and near the top (or cut by it), too

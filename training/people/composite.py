@@ -154,6 +154,38 @@ def webcam_crop(image: np.ndarray, alpha: np.ndarray, width: int, height: int, r
     return webcam_degrade(frame, rng), label
 
 
+def scene_crop(image: np.ndarray, alpha: np.ndarray, width: int, height: int, rng):
+    """A crop of a photo at any scale, its person's head anywhere from above the frame to low
+    in it, resized to width×height.
+
+    Webcam crops keep the head near the top, and so does a full-length street photo as a
+    whole; a model fed only those fills the room above a head that sits lower (a pedestrian
+    down the street, someone seated) with a column of "person" up to the top edge. Photos
+    with room above their people (street scenes, groups, COCO) show it here as it really is.
+    """
+    h, w = alpha.shape
+    aspect = width / height
+    crop_w = max(2, int(min(w, h * aspect) * rng.uniform(0.35, 1.0)))
+    crop_h = max(2, int(crop_w / aspect))
+    ys, xs = np.nonzero(alpha > 0.5)
+    if len(ys):
+        y0 = int(np.clip(ys.min() - crop_h * rng.uniform(-0.2, 0.8), 0, h - crop_h))
+        cx = int(xs[int(rng.integers(len(xs)))] + rng.uniform(-0.4, 0.4) * crop_w)
+        x0 = int(np.clip(cx - crop_w // 2, 0, w - crop_w))
+    else:
+        y0 = int(rng.integers(0, h - crop_h + 1))
+        x0 = int(rng.integers(0, w - crop_w + 1))
+    frame = cv2.resize(
+        image[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height), interpolation=cv2.INTER_AREA
+    )
+    label = cv2.resize(
+        alpha[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height), interpolation=cv2.INTER_AREA
+    )
+    if rng.random() < 0.5:
+        frame, label = frame[:, ::-1].copy(), label[:, ::-1].copy()
+    return webcam_degrade(frame, rng), label
+
+
 def letterboxed(frame: np.ndarray, alpha: np.ndarray, width: int, height: int):
     """A frame of another shape fitted as the app fits it (app.letterbox), label alike."""
     from softfocus.app.letterbox import letterbox

@@ -51,6 +51,7 @@ from softfocus.training.people.composite import (
     fill_background,
     jitter_colour,
     letterboxed,
+    scene_crop,
     webcam_crop,
     webcam_degrade,
 )
@@ -527,12 +528,14 @@ class SampleWriter:
 
 
 def photo_samples(key: str, image, alpha, crops: int, write: SampleWriter, rng) -> None:
-    """The photo as the app sees it, ``crops`` crops of every shape around its person, and
-    its person-free part as a frame of its own."""
+    """The photo as the app sees it, ``crops`` crops of every shape around its person (every
+    second one a scene crop: any scale, the head anywhere), and its person-free part as a
+    frame of its own."""
     frame, label = as_the_app_sees_it(image, alpha)
     write("whole", f"{key}_whole", webcam_degrade(frame, rng), label)
     for i in range(crops):
-        frame, label = webcam_crop(image, alpha, *random_shape(rng), rng)
+        crop = scene_crop if i % 2 else webcam_crop
+        frame, label = crop(image, alpha, *random_shape(rng), rng)
         write("crops", f"{key}_crop{i}", frame, label)
     region = free_region(alpha)
     if region is not None:
