@@ -76,6 +76,11 @@ def build_unet(config: UNetConfig) -> keras.Model:
         skips.append(x)
         x = layers.MaxPooling2D(2, name=f"enc{level}_pool")(x)
 
+    if config.bridge_filters:
+        # Two 3×3 convs at 1/32 of the input reach across the whole frame: whether a blob
+        # beside a head is more of that person or a sign behind them is decided here.
+        x = _conv_block(x, config.bridge_filters, config.convs_per_block, "bridge", slope)
+
     # Decoder: back up to the second level's resolution, one stage per deeper level.
     for level in range(len(config.filters) - 1, 0, -1):
         filters = config.filters[level - 1]

@@ -74,3 +74,6 @@ def test_the_architecture_line_describes_the_preset_the_run_was_fitted_with():
     assert "concatenated" in person
     assert "1× at the first, 2× below" in lean and "(16, 32, 48, 80 filters)" in lean
     assert "added" in lean
+    assert "bridge" not in person
+    bridged = model_card.architecture_line(asdict(get_preset("person", bridge_filters=96)))
+    assert "2× conv bridge (96 filters) at 1/32" in bridged

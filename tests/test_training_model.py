@@ -90,6 +90,23 @@ def test_lean_person_preset_spends_less_at_full_resolution_and_more_deep_down():
         get_preset("person", head_merge="multiply")
 
 
+def test_a_bridge_block_runs_at_the_pooled_bottom_and_keeps_the_shape_rules():
+    """The bridge convolves the deepest pooling's output (1/32 of the input) before the first
+    upsampling; any multiple of 32 still goes in and comes out at the same size."""
+    import numpy as np
+
+    from softfocus.model.unet import build_unet
+
+    config = get_preset("person", bridge_filters=48)
+    model = build_unet(config)
+    assert model.get_layer("bridge_conv1").output.shape[-1] == 48
+    assert model.get_layer("bridge_conv2").input.shape[-1] == 48
+    out = model.predict(np.zeros((1, 96, 160, 3), np.float32), verbose=0)
+    assert out.shape == (1, 96, 160, 1)
+    assert config.stride == 32
+    assert "bridge_conv1" not in {layer.name for layer in build_unet(get_preset("person")).layers}
+
+
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
     """One short fit of the tiny preset on a tiny Oxford-layout folder, shared by tests."""

@@ -414,10 +414,13 @@ def architecture_line(preset: dict) -> str:
             else "the first level's skip concatenated and convolved, sigmoid head"
         )
     stem = preset.get("stem_filters") or filters[0]
+    bridge = ""
+    if preset.get("bridge_filters"):
+        bridge = f", a {convs}× conv bridge ({preset['bridge_filters']} filters) at 1/32"
     return (
         f"U-Net, stride-2 stem ({stem} filters), {blocks} "
-        f"({', '.join(str(f) for f in filters)} filters), ConvTranspose decoder with skips, "
-        f"{head}, bilinear ×2"
+        f"({', '.join(str(f) for f in filters)} filters){bridge}, ConvTranspose decoder with "
+        f"skips, {head}, bilinear ×2"
     )
 
 
