@@ -1,6 +1,7 @@
 """Real-photo training data: teacher-labelled crops, composites anywhere, frames with nobody."""
 
 import argparse
+import dataclasses
 import json
 import subprocess
 
@@ -362,15 +363,16 @@ def test_real_photos_are_the_same_for_any_number_of_workers(source, tmp_path):
     assert manifest[0] == manifest[1]
 
 
-def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp_path):
-    """The person build reuses the samples on disk unless --permissive-only or --no-person
-    differ from what made them; a manifest from before --no-person was recorded counts as
-    the default."""
+def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp_path, monkeypatch):
+    """The person build reuses the samples on disk unless --permissive-only, --no-person or
+    the list of sources differ from what made them; a manifest from before --no-person was
+    recorded counts as the default."""
     from softfocus.training.people import build
 
     out = run(source)  # three frames with nobody
     manifest = out / "real_manifest.json"
-    assert json.loads(manifest.read_text())["no_person_frames"] == 3
+    made = manifest.read_text()
+    assert json.loads(made)["no_person_frames"] == 3
 
     def options(no_person: int = 2000, permissive_only: bool = False) -> argparse.Namespace:
         return argparse.Namespace(no_person=no_person, permissive_only=permissive_only)
@@ -383,3 +385,23 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
     manifest.write_text(json.dumps(old))
     assert build.real_photos_match(manifest, options())
     assert not build.real_photos_match(tmp_path / "absent.json", options())
+    manifest.write_text(made)
+    assert build.real_photos_match(manifest, options(3))
+    sources = real_photos.SOURCES
+    added = dataclasses.replace(sources[0], name="more-people")
+    monkeypatch.setattr(real_photos, "SOURCES", (*sources, added))
+    assert not build.real_photos_match(manifest, options(3))  # a source was added
+    monkeypatch.setattr(real_photos, "SOURCES", (dataclasses.replace(sources[0], every=2),))
+    assert not build.real_photos_match(manifest, options(3))  # one is sampled more sparsely
+
+
+def test_a_large_source_gives_every_nth_photo(source, monkeypatch):
+    local, held_out = real_photos.SOURCES
+    monkeypatch.setattr(
+        real_photos, "SOURCES", (PhotoSource(**{**local.__dict__, "every": 2}), held_out)
+    )
+    manifest = json.loads((run(source) / "real_manifest.json").read_text())
+    used = manifest["sources"][0]
+    # Four readable photos and a broken one, sorted: the 1st, 3rd and 5th are taken.
+    assert used["photos_found"] == 5
+    assert used["photos_used"] + sum("local-people" in d for d in manifest["dropped"]) == 3

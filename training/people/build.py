@@ -50,8 +50,10 @@ def run_logged(command: list, log: Path) -> None:
 def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
     """Whether the real-photo samples on disk were made with these options (else redo them).
 
-    A manifest from before ``no_person_frames`` was recorded was made with the default."""
-    from softfocus.training.people.real_photos import DEFAULT_NO_PERSON
+    A manifest from before ``no_person_frames`` was recorded was made with the default. A
+    source added to (or taken from) the list, or one now sampled more sparsely, also redoes
+    them."""
+    from softfocus.training.people.real_photos import DEFAULT_NO_PERSON, training_sources
 
     try:
         made = json.loads(manifest.read_text())
@@ -60,6 +62,8 @@ def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
     return (
         made.get("permissive_only") == args.permissive_only
         and made.get("no_person_frames", DEFAULT_NO_PERSON) == args.no_person
+        and [(s.get("name"), s.get("every", 1)) for s in made.get("sources", [])]
+        == [(s.name, s.every) for s in training_sources(args.permissive_only)]
     )
 
 

@@ -96,6 +96,7 @@ class PhotoSource:
     extra_crops: int = 0  # crops beyond --crops for each photo of this source
     commit: str = ""  # the photos are in this commit's tree (a later one removed them)
     roboflow: bool = False  # a Roboflow export: several augmented copies of each photo
+    every: int = 1  # every Nth photo (in sorted order): a large source kept to its share
 
 
 SOURCES = (
@@ -197,6 +198,15 @@ NOT_USED = (
     ("indexxlim/yolov5 datasets/masked_data (Roboflow Mask Wearing)", "images not in the tree"),
     ("hukenovs/easyportrait, hukenovs/hagrid", "the images are hosted outside the repository"),
     ("selfie2anime / UCF Selfie copies", "research-only terms"),
+    (
+        "CodeLabFatec/ProjetoIA-Python (Roboflow 'People Detection', 15,000 photos)",
+        "its snapshot (2.1 GB) is over the 500 MB limit, and it mixes in MOT17 frames "
+        "(non-commercial terms)",
+    ),
+    (
+        "nikhilkr31/human-action-recognition (Kaggle HAR, 12,600 photos)",
+        "its snapshot (672 MB) is over the 500 MB limit",
+    ),
 )
 
 
@@ -786,6 +796,7 @@ def main(argv: list[str] | None = None) -> int:
     for source in sources:
         paths = list_photos(source_folder(source, args.sources_dir), source.roboflow)
         found[source.name] = len(paths)
+        paths = paths[:: source.every]
         jobs += [PhotoJob(source, i, path) for i, path in enumerate(paths)]
     progress = ProgressBar(len(jobs), "photos")
     counts: dict[str, int] = {}
