@@ -128,6 +128,21 @@ def composite(
     return frame, alpha
 
 
+def cut_out_window(image: np.ndarray, alpha: np.ndarray, window, size, rng):
+    """The window (x, y, w, h) of a photo and its label resized to size, mirrored half the
+    time, degraded like a webcam: the common end of every crop."""
+    x0, y0, crop_w, crop_h = window
+    frame = cv2.resize(
+        image[y0 : y0 + crop_h, x0 : x0 + crop_w], size, interpolation=cv2.INTER_AREA
+    )
+    label = cv2.resize(
+        alpha[y0 : y0 + crop_h, x0 : x0 + crop_w], size, interpolation=cv2.INTER_AREA
+    )
+    if rng.random() < 0.5:
+        frame, label = frame[:, ::-1].copy(), label[:, ::-1].copy()
+    return webcam_degrade(frame, rng), label
+
+
 def webcam_crop(image: np.ndarray, alpha: np.ndarray, width: int, height: int, rng):
     """A random 16:9-ish crop of a photo around its person, resized to width×height."""
     h, w = alpha.shape
@@ -143,15 +158,7 @@ def webcam_crop(image: np.ndarray, alpha: np.ndarray, width: int, height: int, r
     else:
         y0 = int(rng.integers(0, h - crop_h + 1))
         x0 = int(rng.integers(0, w - crop_w + 1))
-    frame = cv2.resize(
-        image[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height), interpolation=cv2.INTER_AREA
-    )
-    label = cv2.resize(
-        alpha[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height), interpolation=cv2.INTER_AREA
-    )
-    if rng.random() < 0.5:
-        frame, label = frame[:, ::-1].copy(), label[:, ::-1].copy()
-    return webcam_degrade(frame, rng), label
+    return cut_out_window(image, alpha, (x0, y0, crop_w, crop_h), (width, height), rng)
 
 
 def scene_crop(image: np.ndarray, alpha: np.ndarray, width: int, height: int, rng):
@@ -175,15 +182,7 @@ def scene_crop(image: np.ndarray, alpha: np.ndarray, width: int, height: int, rn
     else:
         y0 = int(rng.integers(0, h - crop_h + 1))
         x0 = int(rng.integers(0, w - crop_w + 1))
-    frame = cv2.resize(
-        image[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height), interpolation=cv2.INTER_AREA
-    )
-    label = cv2.resize(
-        alpha[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height), interpolation=cv2.INTER_AREA
-    )
-    if rng.random() < 0.5:
-        frame, label = frame[:, ::-1].copy(), label[:, ::-1].copy()
-    return webcam_degrade(frame, rng), label
+    return cut_out_window(image, alpha, (x0, y0, crop_w, crop_h), (width, height), rng)
 
 
 def letterboxed(frame: np.ndarray, alpha: np.ndarray, width: int, height: int):
