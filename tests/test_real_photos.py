@@ -405,3 +405,17 @@ def test_a_large_source_gives_every_nth_photo(source, monkeypatch):
     # Four readable photos and a broken one, sorted: the 1st, 3rd and 5th are taken.
     assert used["photos_found"] == 5
     assert used["photos_used"] + sum("local-people" in d for d in manifest["dropped"]) == 3
+
+
+def test_a_rerun_leaves_no_samples_of_a_source_dropped_since(source, monkeypatch):
+    """Samples of a source that a later run no longer uses go; openpeople's stay."""
+    out = run(source)
+    theirs = out / "train" / "images" / "comp00000.jpg"  # written by prepare.py, not here
+    theirs.write_bytes(b"openpeople")
+    assert list((out / "train" / "images").glob("real_local-people_*"))
+    held_out = real_photos.SOURCES[1]
+    monkeypatch.setattr(real_photos, "SOURCES", (held_out,))  # nothing left to train on
+    run(source)
+    for folder in ("images", "masks"):
+        assert not list((out / "train" / folder).glob("real_*")), folder
+    assert theirs.read_bytes() == b"openpeople"

@@ -148,9 +148,6 @@ def main(argv: list[str] | None = None) -> int:
         )
     real_manifest = args.data / "real_manifest.json"
     if args.force or not real_photos_match(real_manifest, args):
-        for folder in ("images", "masks"):
-            for old in (args.data / "train" / folder).glob("real_*"):
-                old.unlink()
         run(
             [
                 python,

@@ -755,6 +755,14 @@ def add_counts(total: dict[str, int], counts: dict[str, int] | None) -> None:
         total[kind] = total.get(kind, 0) + n
 
 
+def remove_old_samples(out: Path) -> None:
+    """Deletes the samples an earlier run wrote (``real_*`` in train/), so that a source or
+    option dropped since leaves nothing behind; the openpeople samples beside them stay."""
+    for folder in ("images", "masks"):
+        for old in (out / "train" / folder).glob("real_*"):
+            old.unlink()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("data/people"))
@@ -787,6 +795,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
     }
     args.out.mkdir(parents=True, exist_ok=True)
+    remove_old_samples(args.out)
     if not sources:
         print("notice: no real-photo source is left with --permissive-only; none added")
         (args.out / "real_manifest.json").write_text(json.dumps(manifest, indent=2))
