@@ -233,7 +233,7 @@ WEAKNESSES = """- What the contact sheet (`real_worst.jpg`) shows is left: a per
     the head and the fastest, but 0.005 lower IoU, 4 more photos below 0.5 and flicker at the
     limit. The preset stays for the next search.
   - *Crops of each photo's person-free part at any scale* (one more frame with nobody per
-    photo, about 3,000 in all), with `person_bridge`: mean IoU 0.798, no-person 3.76 %, above
+    photo, about 1,900 in all), with `person_bridge`: mean IoU 0.798, no-person 3.76 %, above
     the head 2.36 %, flicker 0.0085: worse on every figure; taken out of the recipe (a
     guess at why: crops cut right beside a person teach it to doubt people's edges).
   - *A sports source* (Kaggle's "100 Sports" in a GitHub copy, every second photo; the
