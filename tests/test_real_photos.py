@@ -397,9 +397,7 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
 
 def test_a_large_source_gives_every_nth_photo(source, monkeypatch):
     local, held_out = real_photos.SOURCES
-    monkeypatch.setattr(
-        real_photos, "SOURCES", (PhotoSource(**{**local.__dict__, "every": 2}), held_out)
-    )
+    monkeypatch.setattr(real_photos, "SOURCES", (dataclasses.replace(local, every=2), held_out))
     manifest = json.loads((run(source) / "real_manifest.json").read_text())
     used = manifest["sources"][0]
     # Four readable photos and a broken one, sorted: the 1st, 3rd and 5th are taken.
