@@ -48,6 +48,10 @@ class UNetConfig:
     # A conv block at the deepest, pooled resolution (1/32 of the input) before the decoder
     # climbs back; 0: none, the last pooling goes straight into the first upsampling.
     bridge_filters: int = 0
+    # Levels from this index on (encoder, their decoder stages and the bridge) use depthwise-
+    # separable 3×3 convs: about a ninth of a full conv's multiply-adds at the same width, so
+    # the deep levels can be several times wider for the same time. 0: every conv is full.
+    separable_from_level: int = 0
     leaky_relu_slope: float = 0.1
     flexible_input: bool = False  # any H×W multiple of the stride (contract input_stride)
     learning_rate: float = 0.01
@@ -165,3 +169,18 @@ def get_preset(name: str, **overrides) -> UNetConfig:
     if name not in PRESETS:
         raise ValueError(f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
     return replace(PRESETS[name], **overrides) if overrides else PRESETS[name]
+
+
+# The lean network with depthwise-separable convs below the first level, four times wider
+# there (32, 96, 192 and a 192-filter bridge) for the multiply-adds of the narrow full convs,
+# and a larger native input (160×288, 1.6× the pixels): fed 160×288, the person network
+# found real-photo outlines better (boundary F 0.524 → 0.548) without being trained for it.
+PRESETS["person_separable"] = replace(
+    PRESETS["person_lean"],
+    name="person_separable",
+    input_height=160,
+    input_width=288,
+    filters=(16, 32, 96, 192),
+    separable_from_level=1,
+    bridge_filters=192,
+)

@@ -38,11 +38,10 @@ class BilinearUpsample(layers.Layer):
         return {**super().get_config(), "factor": self.factor}
 
 
-def _conv_block(x, filters: int, count: int, prefix: str, slope: float):
+def _conv_block(x, filters: int, count: int, prefix: str, slope: float, separable: bool = False):
+    conv = layers.SeparableConv2D if separable else layers.Conv2D
     for index in range(1, count + 1):
-        x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{prefix}_conv{index}")(
-            x
-        )
+        x = conv(filters, 3, padding="same", use_bias=False, name=f"{prefix}_conv{index}")(x)
         x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{prefix}_bn{index}")(x)
         x = layers.LeakyReLU(negative_slope=slope, name=f"{prefix}_act{index}")(x)
     return x
@@ -69,24 +68,38 @@ def build_unet(config: UNetConfig) -> keras.Model:
         x = layers.BatchNormalization(momentum=BN_MOMENTUM, name="stem_bn")(x)
         x = layers.LeakyReLU(negative_slope=slope, name="stem_act")(x)
 
+    def separable(level: int) -> bool:
+        return 0 < config.separable_from_level <= level
+
     skips = []
     for level, filters in enumerate(config.filters):
         convs = config.first_level_convs if level == 0 and config.first_level_convs else None
-        x = _conv_block(x, filters, convs or config.convs_per_block, f"enc{level}", slope)
+        x = _conv_block(
+            x, filters, convs or config.convs_per_block, f"enc{level}", slope, separable(level)
+        )
         skips.append(x)
         x = layers.MaxPooling2D(2, name=f"enc{level}_pool")(x)
 
     if config.bridge_filters:
         # Two 3×3 convs at 1/32 of the input reach across the whole frame: whether a blob
         # beside a head is more of that person or a sign behind them is decided here.
-        x = _conv_block(x, config.bridge_filters, config.convs_per_block, "bridge", slope)
+        x = _conv_block(
+            x,
+            config.bridge_filters,
+            config.convs_per_block,
+            "bridge",
+            slope,
+            separable(len(config.filters)),
+        )
 
     # Decoder: back up to the second level's resolution, one stage per deeper level.
     for level in range(len(config.filters) - 1, 0, -1):
         filters = config.filters[level - 1]
         x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", name=f"dec{level}_up")(x)
         x = layers.Concatenate(name=f"dec{level}_concat")([x, skips[level]])
-        x = _conv_block(x, filters, config.convs_per_block, f"dec{level}", slope)
+        x = _conv_block(
+            x, filters, config.convs_per_block, f"dec{level}", slope, separable(level - 1)
+        )
 
     x = layers.Conv2DTranspose(config.filters[0], 3, strides=2, padding="same", name="head_up")(x)
     if config.head_skip and config.head_merge == "add":

@@ -77,3 +77,7 @@ def test_the_architecture_line_describes_the_preset_the_run_was_fitted_with():
     assert "bridge" not in person
     bridged = model_card.architecture_line(asdict(get_preset("person", bridge_filters=96)))
     assert "2× conv bridge (96 filters) at 1/32" in bridged
+    assert "separable" not in bridged
+    separable = model_card.architecture_line(asdict(get_preset("person_separable")))
+    assert "(16, 32, 96, 192 filters), a 2× conv bridge (192 filters) at 1/32" in separable
+    assert "depthwise-separable convs below the first level" in separable

@@ -107,6 +107,30 @@ def test_a_bridge_block_runs_at_the_pooled_bottom_and_keeps_the_shape_rules():
     assert "bridge_conv1" not in {layer.name for layer in build_unet(get_preset("person")).layers}
 
 
+def test_separable_levels_use_depthwise_convs_below_the_first_level_and_keep_the_shape():
+    """``separable_from_level`` swaps the 3×3 convs of that level and deeper (encoder, decoder
+    stage and bridge) for depthwise-separable ones; the levels above stay full convs, and at
+    the same widths the network holds far fewer weights."""
+    import numpy as np
+    from keras import layers
+
+    from softfocus.model.unet import build_unet
+
+    full = build_unet(get_preset("person_separable", separable_from_level=0))
+    model = build_unet(get_preset("person_separable"))
+    kinds = {layer.name: type(layer) for layer in model.layers}
+    for name in ("stem_conv", "enc0_conv1"):
+        assert kinds[name] is layers.Conv2D
+    for name in ("enc1_conv1", "enc3_conv2", "bridge_conv1", "dec3_conv1", "dec2_conv2"):
+        assert kinds[name] is layers.SeparableConv2D
+    # dec1 climbs back to the first level's width, a full-conv level.
+    assert kinds["dec1_conv1"] is layers.Conv2D
+    assert model.count_params() < full.count_params() / 3
+    out = model.predict(np.zeros((1, 96, 160, 3), np.float32), verbose=0)
+    assert out.shape == (1, 96, 160, 1)
+    assert get_preset("person_separable").stride == 32
+
+
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
     """One short fit of the tiny preset on a tiny Oxford-layout folder, shared by tests."""

@@ -429,6 +429,10 @@ def architecture_line(preset: dict) -> str:
     bridge = ""
     if preset.get("bridge_filters"):
         bridge = f", a {convs}× conv bridge ({preset['bridge_filters']} filters) at 1/32"
+    separable = preset.get("separable_from_level", 0)
+    if separable:
+        below = "the first level" if separable == 1 else f"level {separable}"
+        bridge += f"; depthwise-separable convs below {below}"
     return (
         f"U-Net, stride-2 stem ({stem} filters), {blocks} "
         f"({', '.join(str(f) for f in filters)} filters){bridge}, ConvTranspose decoder with "
