@@ -247,15 +247,28 @@ WEAKNESSES = """- What the contact sheet (`real_worst.jpg`, this model's twelve 
     `person_bridge`: mean IoU 0.813 (the same as without it), boundary F 0.512, 21 photos
     below 0.5, no-person 3.34 %, above the head 1.89 %. No better: left out (listed under
     *not used*).
+  - *The `person_separable` preset* (`person_lean` with depthwise-separable convs below the
+    first level, 16, 32, 96, 192 filters and a 192-filter bridge: 415k parameters against
+    218k, trained and fed at 160×288, 1.6× this model's pixels; 72 minutes from nothing):
+    mean IoU 0.816 (paired difference −0.003, 95 % interval −0.013 to +0.008), boundary F
+    0.528, 16 photos below 0.5, no-person 3.77 %, above the head 2.02 %, held-out composites
+    0.959, flicker 0.0049; on 1280×720 frames 3.77 ms against landscape's 2.96 (missed by
+    27 %). Fed 128×224 instead it is faster (2.69 ms against 2.87) but much worse (IoU 0.776,
+    33 photos below 0.5): it learned its scale. Four times the width where pixels are few
+    bought nothing, like the bridge block, so capacity at the bottom is not what this model
+    lacks. (This model, trained at 128×224 and fed 160×288 without retraining: IoU 0.824,
+    boundary F 0.548, above the head 1.73 %, but no-person 3.92 % and 5.91 ms against
+    landscape's 3.72; too slow to ship.) Not shipped.
 - **Tried in earlier generations** (figures against the model of that time): pasting
   people small and far (30 % at 10–30 % of the frame's height) did worse on every real-photo
   figure (IoU 0.797 against 0.801); 5,000 frames with nobody instead of 2,000 cut no-person
   frames 4.36 % → 3.48 % but cost IoU 0.810 → 0.785; `person_lean` at 36 epochs scored within
   build-to-build variance (IoU 0.811) and does not fit the 90-minute budget.
 - What would close the gaps: a larger network trained far longer than 30 × 400 steps (a GPU
-  run, then distilled into this size), and more photos of people in streets, shops and gyms
-  with exact masks; neither fits the 2-core, 90-minute build, and no such set with clear
-  terms was found within reach (see *not used*).
+  run, then distilled into this size; a wider one at 30 epochs did not help, above), and
+  more photos of people in streets, shops and gyms with exact masks; neither fits the
+  2-core, 90-minute build, and no such set with clear terms was found within reach (see
+  *not used*).
 - Terms: Clothing Co-Parsing (Apache-2.0) is the one real-photo source with a clear licence;
   the other five are marked *unclear* and `--permissive-only` rebuilds without them (on
   openpeople and Clothing Co-Parsing alone). The Human-Segmentation-Dataset is never trained
