@@ -272,12 +272,13 @@ WEAKNESSES = """- What the contact sheet (`real_worst.jpg`, this model's twelve 
 - Terms: Clothing Co-Parsing (Apache-2.0) is the one real-photo source with a clear licence;
   the other five are marked *unclear* and `--permissive-only` rebuilds without them (on
   openpeople and Clothing Co-Parsing alone). The Human-Segmentation-Dataset is never trained
-  on. That rebuild was last run on 2026-12-03 with the previous recipe (74 minutes from
-  nothing, 2,058 photos of people against 3,063): real-photo IoU 0.772 against that model's
-  0.817 (paired difference −0.045, 95 % bootstrap interval −0.059 to −0.031), boundary F
-  0.496, 34 photos below 0.5, no-person 3.76 %, above the head 5.23 %. The path works, but
-  without the five unclear sources (portraits, press photos, crowds, pedestrians) the model
-  is worse on every real-photo figure except no-person. It is not shipped.
+  on. That rebuild was last run on 2026-12-04 with this recipe (64 minutes from nothing,
+  2,058 photos of people against 3,063): real-photo IoU 0.770 against this model's 0.818
+  (paired difference −0.048, 95 % bootstrap interval −0.063 to −0.034), boundary F 0.497,
+  37 photos below 0.5, no-person 3.57 %, above the head 5.26 %, held-out composites 0.962,
+  flicker 0.0048. The path works, but without the five unclear sources (portraits, press
+  photos, crowds, pedestrians) the model is worse on every real-photo figure except
+  no-person. It is not shipped.
 - Speed varies between runs: the same evaluation run again on 2026-12-04 repeated every
   quality figure above to the last digit and timed this model at 3.82 ms a 1280×720 frame
   against landscape's 3.41 (missed by 12 %), so the speed target is met in some runs only.
