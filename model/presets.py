@@ -48,9 +48,10 @@ class UNetConfig:
     # A conv block at the deepest, pooled resolution (1/32 of the input) before the decoder
     # climbs back; 0: none, the last pooling goes straight into the first upsampling.
     bridge_filters: int = 0
-    # Levels from this index on (encoder, their decoder stages and the bridge) use depthwise-
-    # separable 3×3 convs: about a ninth of a full conv's multiply-adds at the same width, so
-    # the deep levels can be several times wider for the same time. 0: every conv is full.
+    # Levels from this index on (their encoder blocks, the decoder stages that end at their
+    # widths, and the bridge) use depthwise-separable 3×3 convs: about a ninth of a full
+    # conv's multiply-adds at the same width, so the deep levels can be several times wider
+    # for the same time. 0: every conv is full.
     separable_from_level: int = 0
     leaky_relu_slope: float = 0.1
     flexible_input: bool = False  # any H×W multiple of the stride (contract input_stride)

@@ -445,7 +445,7 @@ def architecture_line(preset: dict) -> str:
         bridge = f", a {convs}× conv bridge ({preset['bridge_filters']} filters) at 1/32"
     separable = preset.get("separable_from_level", 0)
     if separable:
-        below = "the first level" if separable == 1 else f"level {separable}"
+        below = "the first level" if separable == 1 else f"the first {separable} levels"
         bridge += f"; depthwise-separable convs below {below}"
     return (
         f"U-Net, stride-2 stem ({stem} filters), {blocks} "
