@@ -127,8 +127,7 @@ def augment(image: np.ndarray, mask: np.ndarray, rng) -> tuple[np.ndarray, np.nd
     contrast = rng.uniform(0.75, 1.25)
     means = image.reshape(-1, 3).mean(axis=0) + beta
     saturation = rng.uniform(0.7, 1.3)
-    luma = YIQ[0]
-    sat = saturation * np.eye(3) + (1 - saturation) * np.outer(np.ones(3), luma)
+    sat = saturation * np.eye(3) + (1 - saturation) * np.outer(np.ones(3), YIQ[0])  # luma row
     turn = rng.uniform(-0.03, 0.03) * 2 * math.pi
     rotate = np.array(
         [[1, 0, 0], [0, math.cos(turn), -math.sin(turn)], [0, math.sin(turn), math.cos(turn)]]
@@ -157,7 +156,6 @@ class Batches(keras.utils.PyDataset):
         self.groups = [np.array(g) for g in groups.values()]
         sizes = np.array([len(g) for g in self.groups], np.float64)
         self.weights = sizes / sizes.sum()
-        self.calls = 0
 
     def __len__(self) -> int:
         return self.steps
