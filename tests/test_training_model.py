@@ -312,6 +312,65 @@ def test_a_flexible_input_model_trains_on_every_shape_and_the_app_feeds_each_fra
     assert scores["foreground_iou"] == pytest.approx(keras_scores["foreground_iou"], abs=1e-3)
 
 
+def test_progressive_resizing_trains_the_first_epochs_smaller_then_at_full_size(
+    tmp_path, monkeypatch
+):
+    root = tmp_path / "people"
+    (root / "images").mkdir(parents=True)
+    (root / "masks").mkdir()
+    rng = np.random.default_rng(1)
+    for i in range(8):
+        image = rng.integers(0, 60, (32, 64, 3), dtype=np.uint8)
+        mask = np.zeros((32, 64), np.uint8)
+        mask[8:, 16:48] = 255
+        image[mask > 0] = (40, 60, 230)
+        cv2.imwrite(str(root / "images" / f"s{i}.png"), image)
+        cv2.imwrite(str(root / "masks" / f"s{i}.png"), mask)
+    dataset = load_dataset(masks=str(root), validation_fraction=0.25)
+    config = get_preset("tiny", head="sigmoid", flexible_input=True)
+    full = make_dataset(dataset.train, config, 2, AugmentConfig.none(), training=False)
+    small = make_dataset(
+        dataset.train, config, 2, AugmentConfig.none(), training=False, size_scale=0.5
+    )
+    (full_shape,) = {tuple(x.shape[1:3]) for x, _ in full}
+    (small_shape,) = {tuple(x.shape[1:3]) for x, _ in small}
+    assert small_shape[0] * small_shape[1] < full_shape[0] * full_shape[1] / 2
+    assert all(side % config.stride == 0 for side in small_shape)
+
+    from softfocus.training import tf_data
+
+    trained_at = []
+    real_make_dataset = tf_data.make_dataset
+
+    def recording(*args, **kwargs):
+        if kwargs.get("training"):
+            trained_at.append(kwargs.get("size_scale", 1.0))
+        return real_make_dataset(*args, **kwargs)
+
+    monkeypatch.setattr(tf_data, "make_dataset", recording)
+    options = FitOptions(
+        run_dir=tmp_path / "run",
+        epochs=3,
+        batch_size=2,
+        learning_rate=0.01,
+        verbose=0,
+        steps_per_epoch=2,
+        cosine_decay=True,
+        low_res_epochs=2,
+        low_res_scale=0.5,
+    )
+    history = fit(config, dataset, options)
+    assert trained_at == [0.5, 1.0]  # one phase small, then full size
+    assert len(history["loss"]) == 3  # epochs count across the phases
+    written = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert (written["low_res_epochs"], written["low_res_scale"]) == (2, 0.5)
+    # a fixed-input preset has one size to train at
+    with pytest.raises(ValueError, match="fixed input"):
+        make_dataset(
+            dataset.train, get_preset("tiny"), 2, AugmentConfig.none(), False, size_scale=0.5
+        )
+
+
 def test_evaluation_of_a_known_prediction_gives_known_numbers():
     contract = ModelContract(input_height=8, input_width=8)  # fg, bg, border
     truth = np.zeros((1, 4, 4), np.float32)

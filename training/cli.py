@@ -66,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--patience", type=int, default=0, help="early stopping; 0 = off")
     fit.add_argument("--steps-per-epoch", type=int, help="fixed steps (repeats the data)")
     fit.add_argument("--cosine", action="store_true", help="cosine-decay the learning rate")
+    fit.add_argument(
+        "--low-res-epochs",
+        type=int,
+        default=0,
+        help="progressive resizing: this many first epochs at smaller inputs (flexible presets)",
+    )
+    fit.add_argument(
+        "--low-res-scale", type=float, default=0.75, help="their size, per side (default 0.75)"
+    )
     fit.add_argument("--multi-gpu", action="store_true", help="tf.distribute.MirroredStrategy")
     fit.add_argument("--foreground-name", default=None, help="class name (default pet/person)")
     fit.add_argument("--quiet", action="store_true")
@@ -183,6 +192,8 @@ def _fit(args) -> int:
         cosine_decay=args.cosine,
         foreground_name=args.foreground_name or ("pet" if args.oxford else "foreground"),
         steps_per_epoch=args.steps_per_epoch,
+        low_res_epochs=args.low_res_epochs,
+        low_res_scale=args.low_res_scale,
     )
     history = fit(config, dataset, options)
     if history.get("val_accuracy"):

@@ -34,15 +34,20 @@ def alpha_to_target(alpha: tf.Tensor, config: UNetConfig) -> tf.Tensor:
     return tf.cast(classes, tf.int32)
 
 
-def sample_sizes(samples: list[Sample], config: UNetConfig) -> list[tuple[int, int]]:
+def sample_sizes(
+    samples: list[Sample], config: UNetConfig, scale: float = 1.0
+) -> list[tuple[int, int]]:
     """(height, width) each sample trains at: the preset's shape, or for a flexible-input
     preset the shape the app would feed a frame of that sample's aspect ratio, so training
-    sees portrait inputs exactly where the app will make them."""
+    sees portrait inputs exactly where the app will make them. ``scale`` shrinks each side
+    (to multiples of the stride) for the cheap low-resolution epochs of progressive resizing."""
     if not config.flexible_input:
+        if scale != 1.0:
+            raise ValueError(f"preset {config.name!r} has a fixed input: it trains at one size")
         return [(config.input_height, config.input_width)] * len(samples)
     from PIL import Image  # reads only the header
 
-    budget = config.input_height * config.input_width
+    budget = round(config.input_height * config.input_width * scale * scale)
     sizes = []
     for sample in samples:
         with Image.open(sample.image_path) as image:
@@ -62,13 +67,15 @@ def make_dataset(
     equalize: bool = False,
     seed: int = 42,
     alpha_targets: bool = False,
+    size_scale: float = 1.0,
 ) -> tf.data.Dataset:
-    """Batches of (image, target); ``alpha_targets`` yields the soft alpha for every head."""
+    """Batches of (image, target); ``alpha_targets`` yields the soft alpha for every head;
+    ``size_scale`` < 1 trains at smaller inputs (see ``sample_sizes``)."""
     images = [s.image_path for s in samples]
     masks = [s.mask_path for s in samples]
     kinds = [KIND_INDEX[s.mask_kind] for s in samples]
     tables = _lookup_tables(border_is_foreground)
-    sizes = sample_sizes(samples, config)
+    sizes = sample_sizes(samples, config, size_scale)
 
     fixed = None if config.flexible_input else (config.input_height, config.input_width)
 

@@ -111,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--steps-per-epoch", type=int, default=400)
     parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument(
+        "--low-res-epochs",
+        type=int,
+        default=0,
+        help="progressive resizing: this many of the epochs at 0.75 the input size per side",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument(
@@ -197,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             "--foreground-name",
             "person",
             "--cosine",
+            "--low-res-epochs",
+            args.low_res_epochs,
             "--quiet",
         ],
         args.run_dir / "train.log",
