@@ -78,6 +78,7 @@ from keras import ops  # noqa: E402
 CONFIGS = {
     "base": ("person", {}, 1, 16, 0.005),
     "long2": ("person", {}, 2, 16, 0.005),
+    "long3": ("person", {}, 3, 16, 0.005),
     "long4": ("person", {}, 4, 16, 0.005),
     "wide4": ("person", {"filters": (24, 32, 56, 96), "stem_filters": 16}, 4, 16, 0.005),
     "long4_bs64": ("person", {}, 4, 64, 0.01),
