@@ -259,23 +259,28 @@ def test_edge_weighted_loss_charges_an_error_on_the_outline_more_than_inside(tmp
         get_preset("tiny", loss="focal")
 
 
-def test_a_flexible_input_model_trains_on_every_shape_and_the_app_feeds_each_frame_its_own(
-    tmp_path, monkeypatch
-):
-    # Samples stored portrait and landscape train as portrait and landscape batches; the
-    # export keeps H and W open, and the app feeds a portrait frame a portrait input.
-    root = tmp_path / "people"
+def _person_folder(root: Path, sizes: list[tuple[int, int]]):
+    """A mask folder of dark images, each (width, height) in ``sizes``, with a red block for
+    a person in its lower middle; loaded with a quarter held out for validation."""
     (root / "images").mkdir(parents=True)
     (root / "masks").mkdir()
     rng = np.random.default_rng(0)
-    for i, (width, height) in enumerate([(64, 32), (32, 64)] * 4):
+    for i, (width, height) in enumerate(sizes):
         image = rng.integers(0, 60, (height, width, 3), dtype=np.uint8)
         mask = np.zeros((height, width), np.uint8)
         mask[height // 4 :, width // 4 : 3 * width // 4] = 255
         image[mask > 0] = (40, 60, 230)
         cv2.imwrite(str(root / "images" / f"s{i}.png"), image)
         cv2.imwrite(str(root / "masks" / f"s{i}.png"), mask)
-    dataset = load_dataset(masks=str(root), validation_fraction=0.25)
+    return load_dataset(masks=str(root), validation_fraction=0.25)
+
+
+def test_a_flexible_input_model_trains_on_every_shape_and_the_app_feeds_each_frame_its_own(
+    tmp_path, monkeypatch
+):
+    # Samples stored portrait and landscape train as portrait and landscape batches; the
+    # export keeps H and W open, and the app feeds a portrait frame a portrait input.
+    dataset = _person_folder(tmp_path / "people", [(64, 32), (32, 64)] * 4)
     config = get_preset("tiny", head="sigmoid", flexible_input=True)
     batches = make_dataset(dataset.train, config, 2, AugmentConfig.none(), training=False)
     # each at the shape the app would feed a frame of its aspect, within 32×32's pixels
@@ -315,18 +320,7 @@ def test_a_flexible_input_model_trains_on_every_shape_and_the_app_feeds_each_fra
 def test_progressive_resizing_trains_the_first_epochs_smaller_then_at_full_size(
     tmp_path, monkeypatch
 ):
-    root = tmp_path / "people"
-    (root / "images").mkdir(parents=True)
-    (root / "masks").mkdir()
-    rng = np.random.default_rng(1)
-    for i in range(8):
-        image = rng.integers(0, 60, (32, 64, 3), dtype=np.uint8)
-        mask = np.zeros((32, 64), np.uint8)
-        mask[8:, 16:48] = 255
-        image[mask > 0] = (40, 60, 230)
-        cv2.imwrite(str(root / "images" / f"s{i}.png"), image)
-        cv2.imwrite(str(root / "masks" / f"s{i}.png"), mask)
-    dataset = load_dataset(masks=str(root), validation_fraction=0.25)
+    dataset = _person_folder(tmp_path / "people", [(64, 32)] * 8)
     config = get_preset("tiny", head="sigmoid", flexible_input=True)
     full = make_dataset(dataset.train, config, 2, AugmentConfig.none(), training=False)
     small = make_dataset(
