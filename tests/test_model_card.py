@@ -81,3 +81,10 @@ def test_the_architecture_line_describes_the_preset_the_run_was_fitted_with():
     separable = model_card.architecture_line(asdict(get_preset("person_separable")))
     assert "(16, 32, 96, 192 filters), a 2× conv bridge (192 filters) at 1/32" in separable
     assert "depthwise-separable convs below the first level" in separable
+
+
+def test_the_training_row_says_how_many_epochs_trained_small():
+    assert model_card.progressive_note({"low_res_epochs": 0}) == ""
+    assert model_card.progressive_note({}) == ""  # runs from before progressive resizing
+    note = model_card.progressive_note({"low_res_epochs": 28, "low_res_scale": 0.75})
+    assert note == " (the first 28 at 0.75 the input size per side)"
