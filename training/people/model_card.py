@@ -321,9 +321,12 @@ WEAKNESSES = """- What the contact sheet (`real_worst.jpg`, this model's twelve 
   photos, crowds, pedestrians) the model is worse on every real-photo figure except
   no-person. It is not shipped.
 - Speed varies between runs, and this network is gen6's: gen6 timed 4.82 ms a 1280×720
-  frame against landscape's 5.06 in its build and 3.82 against 3.41 in a rerun that
-  repeated every quality figure to the last digit, so the speed target is met in some runs
-  only.
+  frame against landscape's 5.06 in its build and 3.82 against 3.41 in a rerun; this model
+  3.83 against 3.25 in its build and 4.37 against 3.69 in a rerun that repeated every
+  quality figure to the last digit. Timed side by side in one process the two take the same
+  time (3.68 and 3.55 ms a frame through the app's `Segmenter`). So the speed target was met
+  in one run of four and missed in three, by up to 18 %: the network needs to be about a
+  fifth faster to meet it reliably.
 - Build time: gen6's recipe rebuilt from nothing on 2026-12-03 in 76 minutes (prepare 3,
   real photos 5, training 65, evaluation and card 3). This recipe's training took 72 minutes
   here (from prepared data; small epochs 53–82 s, full ones 87–143 s, as the shared machine
