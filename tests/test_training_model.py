@@ -389,6 +389,27 @@ def test_boundary_f_score_tolerates_small_shifts():
     assert boundary_f_score(truth, np.roll(truth, 8, axis=1), 2) < 0.5
 
 
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--preset", "tiny", "--low-res-epochs", "2"], "needs a flexible-input preset"),
+        (["--preset", "person", "--low-res-epochs", "2", "--low-res-scale", "0"], "between"),
+        (["--preset", "person", "--low-res-epochs", "-1"], "0 or more"),
+    ],
+)
+def test_training_cli_refuses_impossible_progressive_options_with_a_message(
+    tmp_path, capsys, options, message
+):
+    from softfocus.training.cli import main
+
+    root = make_mask_folder(tmp_path / "data", count=3)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fit", "--masks", str(root), "--run-dir", str(tmp_path / "run"), *options])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
 def test_training_cli_reports_a_malformed_folder_without_traceback(tmp_path):
     root = make_mask_folder(tmp_path / "bad", count=3)
     (root / "masks" / "img001.png").unlink()

@@ -252,8 +252,22 @@ def _export(args) -> int:
     return 0
 
 
+def _progressive_problem(args) -> str | None:
+    """What is wrong with the progressive-resizing options, said before any data is read."""
+    if args.low_res_epochs < 0:
+        return "--low-res-epochs must be 0 or more"
+    if not 0.25 <= args.low_res_scale <= 1.0:
+        return f"--low-res-scale must be between 0.25 and 1, not {args.low_res_scale:g}"
+    if args.low_res_epochs and not get_preset(args.preset).flexible_input:
+        return f"--low-res-epochs needs a flexible-input preset; {args.preset!r} has a fixed input"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "fit" and (problem := _progressive_problem(args)):
+        parser.error(problem)
     try:
         commands = {"fit": _fit, "evaluate": _evaluate, "export": _export, "import": _import}
         return commands[args.command](args)
