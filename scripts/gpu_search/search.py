@@ -1,8 +1,9 @@
 """Train one configuration of the person U-Net on a lent GPU machine, in a time budget.
 
-Why it exists: the recipe trains on 2 CPU cores in a 90-minute build, 30 × 400 steps; this
-asks what the same network (or a variant) reaches with more training, which that machine
-can answer in minutes. It is a search tool, not the recipe: the shipped model is always
+Why it exists: the recipe trains on 2 CPU cores in a 90-minute build (gen6's: 30 full-size
+epochs × 400 steps; since gen7, 46 epochs, 28 of them at 0.75 size); this asks what the
+same network (or a variant) reaches with more training, which that machine can answer in
+minutes. It is a search tool, not the recipe: the shipped model is always
 the one `scripts/dev.sh person-model` builds on CPU.
 
 The machine has PyTorch and JAX but no TensorFlow (and 64 MiB of files a call), so this
@@ -74,7 +75,7 @@ presets, unet = _import_model_package()
 import keras  # noqa: E402  (after the backend is chosen and the model package imported)
 from keras import ops  # noqa: E402
 
-# name: (preset, overrides, samples as a multiple of the recipe's 30 × 400 × 16, batch, lr)
+# name: (preset, overrides, samples as a multiple of gen6's recipe, 30 × 400 × 16, batch, lr)
 CONFIGS = {
     "base": ("person", {}, 1, 16, 0.005),
     "long2": ("person", {}, 2, 16, 0.005),
