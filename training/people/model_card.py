@@ -324,7 +324,7 @@ WEAKNESSES = """- What the contact sheet (`real_worst.jpg`, this model's twelve 
   frame against landscape's 5.06 in its build and 3.82 against 3.41 in a rerun; this model
   3.83 against 3.25 in its build and 4.37 against 3.69 in a rerun that repeated every
   quality figure to the last digit. Timed side by side in one process the two take the same
-  time (3.68 and 3.55 ms a frame through the app's `Segmenter`). So the speed target was met
+  time (`benchmarks/models.py`: 3.54 and 3.52 ms a frame through the app's `Segmenter`). So the speed target was met
   in one run of four and missed in three, by up to 18 %: the network needs to be about a
   fifth faster to meet it reliably.
 - Build time: gen6's recipe rebuilt from nothing on 2026-12-03 in 76 minutes (prepare 3,
