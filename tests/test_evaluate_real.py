@@ -1,5 +1,5 @@
-"""The real-photo evaluation's timing: every method on the same frames, in blocks that take
-turns."""
+"""The real-photo evaluation: timing every method on the same frames, in blocks that take
+turns; the no-person and ghost frames, scored and shown on contact sheets."""
 
 import numpy as np
 
@@ -19,3 +19,42 @@ def test_methods_are_timed_in_turns_on_the_same_frames():
     assert [c[0] for c in calls] == (["a"] * 4 + ["b"] * 4) * 2
     assert [c[1] for c in calls[:4]] == [c[1] for c in calls[4:8]] == [0, 1, 2, 3]
     assert {c[2] for c in calls} == {(720, 1280, 3)}
+
+
+def _photo(head_top: int):
+    """A grey 640×400 photo with a bright person standing from ``head_top`` down."""
+    image = np.full((400, 640, 3), 90, np.uint8)
+    truth = np.zeros((400, 640), bool)
+    truth[head_top:, 280:360] = True
+    image[truth] = 200
+    return image, truth
+
+
+def test_no_person_and_ghost_frames_are_scored_and_shown_on_sheets(tmp_path):
+    import cv2
+
+    from softfocus.training.people.evaluate_real import false_positive_sheet, score_photos
+
+    pairs = [(str(i), *_photo(head_top=120)) for i in range(3)]
+
+    def bright(frame):  # the person is the bright part
+        return (frame[..., 0] > 150).astype(np.float32)
+
+    def ghostly(frame):  # also a blob in the top left corner of every frame
+        alpha = bright(frame)
+        alpha[:40, :40] = 1.0
+        return alpha
+
+    report = {"photos": score_photos(pairs, {"softfocus": ghostly, "other": bright})}
+    ours, theirs = report["photos"]["softfocus"], report["photos"]["other"]
+    assert ours["no_person_frames"] == ours["ghost_frames"] == 3
+    assert ours["no_person_photos"] == ours["ghost_photos"] == [0, 1, 2]
+    assert theirs["no_person_area"] == 0.0 and theirs["ghost_area"] == 0.0
+    assert all(area > 0 for area in ours["no_person_per_frame"] + ours["ghost_per_frame"])
+    assert theirs["iou_per_photo"] == [1.0] * 3 and max(ours["iou_per_photo"]) < 1.0
+    methods = {"softfocus": ghostly, "other": bright}
+    for kind in ("no_person", "ghost"):
+        path = tmp_path / f"{kind}.jpg"
+        false_positive_sheet(pairs, methods, report, path, kind, count=2)
+        sheet = cv2.imread(str(path))
+        assert sheet is not None and sheet.shape[0] == 2 * (240 + 4)  # two frames, one a row

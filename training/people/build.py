@@ -91,6 +91,10 @@ def evaluate_on_real_photos(args: argparse.Namespace) -> None:
             args.run_dir / "real.json",
             "--sheet",
             args.data / "review" / "real_worst.jpg",
+            "--no-person-sheet",
+            args.data / "review" / "real_no_person.jpg",
+            "--ghost-sheet",
+            args.data / "review" / "real_ghost.jpg",
             "--composites",
             args.data / "heldout" / "composites",
         ]

@@ -22,7 +22,9 @@ never used in training:
 * **composites** (with ``--composites``, which the build passes): the held-out openpeople
   people (P009, P010) pasted on held-out scenes, exact masks.
 
-A contact sheet shows the photos where the Softfocus model does worst next to MediaPipe.
+Contact sheets show, next to MediaPipe, the photos where the Softfocus model does worst
+(``--sheet``) and the no-person frames and bands above the head it fills most
+(``--no-person-sheet``, ``--ghost-sheet``).
 """
 
 from __future__ import annotations
@@ -103,12 +105,25 @@ def person_free_crop(mask: np.ndarray) -> tuple[int, int, int, int] | None:
     return max(candidates, key=lambda c: c[2] * c[3]) if candidates else None
 
 
+def head_top(mask: np.ndarray) -> float:
+    """The person's top row as a share of the height (0 when nobody is there)."""
+    ys = np.flatnonzero(mask.any(axis=1))
+    return ys[0] / mask.shape[0] if len(ys) else 0.0
+
+
+def ghost_band(mask: np.ndarray) -> int:
+    """Rows of the band above the head (for a photo whose head is low enough to have one)."""
+    return int((head_top(mask) - GHOST_MARGIN) * mask.shape[0])
+
+
 def score_photos(pairs, methods: dict) -> dict:
     rows = {name: {"iou": [], "boundary_f": [], "no_person": [], "ghost": []} for name in methods}
-    for _, image, truth in pairs:
+    first = next(iter(methods))
+    # Which photo each no-person and ghost frame comes from, for the contact sheets.
+    frames_from: dict[str, list[int]] = {"no_person": [], "ghost": []}
+    for index, (_, image, truth) in enumerate(pairs):
         crop = person_free_crop(truth)
-        ys = np.flatnonzero(truth.any(axis=1))
-        top = ys[0] / truth.shape[0] if len(ys) else 0.0
+        top = head_top(truth)
         for name, method in methods.items():
             predicted = method(image) >= 0.5
             rows[name]["iou"].append(binary_iou(truth, predicted))
@@ -118,9 +133,13 @@ def score_photos(pairs, methods: dict) -> dict:
                 rows[name]["no_person"].append(
                     float((method(image[y : y + h, x : x + w]) >= 0.5).mean())
                 )
+                if name == first:
+                    frames_from["no_person"].append(index)
             if top >= GHOST_MIN_TOP:
-                band = int((top - GHOST_MARGIN) * truth.shape[0])
+                band = ghost_band(truth)
                 rows[name]["ghost"].append(float(predicted[:band].mean()))
+                if name == first:
+                    frames_from["ghost"].append(index)
     return {
         name: {
             "mean_iou": float(np.mean(r["iou"])),
@@ -129,8 +148,12 @@ def score_photos(pairs, methods: dict) -> dict:
             "images": len(r["iou"]),
             "no_person_area": float(np.mean(r["no_person"])),
             "no_person_frames": len(r["no_person"]),
+            "no_person_per_frame": [float(v) for v in r["no_person"]],
+            "no_person_photos": frames_from["no_person"],
             "ghost_area": float(np.mean(r["ghost"])) if r["ghost"] else 0.0,
             "ghost_frames": len(r["ghost"]),
+            "ghost_per_frame": [float(v) for v in r["ghost"]],
+            "ghost_photos": frames_from["ghost"],
             "iou_per_photo": [float(v) for v in r["iou"]],
         }
         for name, r in rows.items()
@@ -182,30 +205,71 @@ def time_methods(pairs, methods: dict, repeats: int = 5, count: int = 30) -> dic
     return {name: statistics.median(times) * 1000 for name, times in samples.items()}
 
 
+def _masked_tile(image: np.ndarray, alpha: np.ndarray, label: str) -> np.ndarray:
+    """The image dimmed where the mask says background, labelled."""
+    tile = (image * 0.35).astype(np.uint8)
+    tile[alpha >= 0.5] = image[alpha >= 0.5]
+    cv2.putText(tile, label, (8, 24), 0, 0.7, (0, 255, 255), 2)
+    return tile
+
+
 def contact_sheet(pairs, methods: dict, report: dict, path: Path, count: int = 12) -> None:
     """The ``count`` photos where Softfocus does worst: photo | truth | each method."""
     ious = report["photos"]["softfocus"]["iou_per_photo"]
-    worst = np.argsort(ious)[:count]
     rows = []
-    for index in worst:
+    for index in np.argsort(ious)[:count]:
         _, image, truth = pairs[index]
         tiles = [image, cv2.cvtColor(truth.astype(np.uint8) * 255, cv2.COLOR_GRAY2BGR)]
         for name, method in methods.items():
-            alpha = method(image)
-            tile = (image * 0.35).astype(np.uint8)
-            tile[alpha >= 0.5] = image[alpha >= 0.5]
             iou = report["photos"][name]["iou_per_photo"][index]
-            cv2.putText(tile, f"{name} {iou:.2f}", (8, 24), 0, 0.7, (0, 255, 255), 2)
-            tiles.append(tile)
-        tiles = [cv2.resize(t, (240, round(240 * t.shape[0] / t.shape[1]))) for t in tiles]
-        height = max(t.shape[0] for t in tiles)
-        tiles = [
-            cv2.copyMakeBorder(t, 0, height - t.shape[0], 0, 4, cv2.BORDER_CONSTANT) for t in tiles
-        ]
-        rows.append(np.hstack(tiles))
-    width = max(r.shape[1] for r in rows)
+            tiles.append(_masked_tile(image, method(image), f"{name} {iou:.2f}"))
+        rows.append(tiles)
+    _write_sheet(rows, path)
+
+
+def false_positive_sheet(
+    pairs, methods: dict, report: dict, path: Path, kind: str, count: int = 12
+) -> None:
+    """The ``count`` frames of ``kind`` (``no_person`` or ``ghost``) that Softfocus fills most:
+    the photo with the scored region boxed | the frame as each method masks it.
+
+    Why a sheet: an area figure cannot tell a ghost on a bare wall from a bystander the photo's
+    mask leaves out (the set's masks hold one person each).
+    """
+    photos = report["photos"]["softfocus"]
+    rows = []
+    for frame in np.argsort(photos[f"{kind}_per_frame"])[::-1][:count]:
+        _, image, truth = pairs[photos[f"{kind}_photos"][frame]]
+        if kind == "no_person":
+            x, y, w, h = person_free_crop(truth)
+            shown = image[y : y + h, x : x + w]
+        else:  # the whole photo is masked; the band above the head is what is scored
+            x, y, w, h = 0, 0, image.shape[1], ghost_band(truth)
+            shown = image
+        boxed = image.copy()
+        cv2.rectangle(boxed, (x, y), (x + w - 1, y + h - 1), (0, 255, 255), 4)
+        tiles = [boxed]
+        for name, method in methods.items():
+            area = report["photos"][name][f"{kind}_per_frame"][frame]
+            tiles.append(_masked_tile(shown, method(shown), f"{name} {area:.0%}"))
+        rows.append(tiles)
+    _write_sheet(rows, path)
+
+
+def _write_sheet(rows: list[list[np.ndarray]], path: Path, tile_height: int = 240) -> None:
+    """Rows of tiles, each scaled to ``tile_height``, as one JPEG."""
+    if not rows:
+        return
+
+    def scaled(tile: np.ndarray) -> np.ndarray:
+        width = max(1, round(tile_height * tile.shape[1] / tile.shape[0]))
+        tile = cv2.resize(tile, (width, tile_height), interpolation=cv2.INTER_AREA)
+        return cv2.copyMakeBorder(tile, 0, 0, 0, 4, cv2.BORDER_CONSTANT)
+
+    strips = [np.hstack([scaled(t) for t in tiles]) for tiles in rows]
+    width = max(r.shape[1] for r in strips)
     sheet = np.vstack(
-        [cv2.copyMakeBorder(r, 0, 4, 0, width - r.shape[1], cv2.BORDER_CONSTANT) for r in rows]
+        [cv2.copyMakeBorder(r, 0, 4, 0, width - r.shape[1], cv2.BORDER_CONSTANT) for r in strips]
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), sheet, [cv2.IMWRITE_JPEG_QUALITY, 85])
@@ -257,7 +321,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--sheet", type=Path)
+    parser.add_argument("--sheet", type=Path, help="a contact sheet of the worst photos")
+    parser.add_argument(
+        "--no-person-sheet", type=Path, help="a contact sheet of the fullest no-person frames"
+    )
+    parser.add_argument(
+        "--ghost-sheet", type=Path, help="a contact sheet of the fullest bands above the head"
+    )
     args = parser.parse_args(argv)
     pairs = load_photo_set(args.photos, args.limit)
     segmenter = Segmenter(args.model, num_threads=args.threads)
@@ -275,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     print(format_report(report))
     if args.sheet:
         contact_sheet(pairs, methods, report, args.sheet)
+    for kind, path in (("no_person", args.no_person_sheet), ("ghost", args.ghost_sheet)):
+        if path:
+            false_positive_sheet(pairs, methods, report, path, kind)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2))
