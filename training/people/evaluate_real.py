@@ -205,11 +205,10 @@ def time_methods(pairs, methods: dict, repeats: int = 5, count: int = 30) -> dic
     return {name: statistics.median(times) * 1000 for name, times in samples.items()}
 
 
-def _masked_tile(image: np.ndarray, alpha: np.ndarray, label: str) -> np.ndarray:
-    """The image dimmed where the mask says background, labelled."""
+def _masked_tile(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """The image dimmed where the mask says background."""
     tile = (image * 0.35).astype(np.uint8)
     tile[alpha >= 0.5] = image[alpha >= 0.5]
-    cv2.putText(tile, label, (8, 24), 0, 0.7, (0, 255, 255), 2)
     return tile
 
 
@@ -219,10 +218,10 @@ def contact_sheet(pairs, methods: dict, report: dict, path: Path, count: int = 1
     rows = []
     for index in np.argsort(ious)[:count]:
         _, image, truth = pairs[index]
-        tiles = [image, cv2.cvtColor(truth.astype(np.uint8) * 255, cv2.COLOR_GRAY2BGR)]
+        tiles = [(image, ""), (cv2.cvtColor(truth.astype(np.uint8) * 255, cv2.COLOR_GRAY2BGR), "")]
         for name, method in methods.items():
             iou = report["photos"][name]["iou_per_photo"][index]
-            tiles.append(_masked_tile(image, method(image), f"{name} {iou:.2f}"))
+            tiles.append((_masked_tile(image, method(image)), f"{name} {iou:.2f}"))
         rows.append(tiles)
     _write_sheet(rows, path)
 
@@ -248,29 +247,32 @@ def false_positive_sheet(
             shown = image
         boxed = image.copy()
         cv2.rectangle(boxed, (x, y), (x + w - 1, y + h - 1), (0, 255, 255), 4)
-        tiles = [boxed]
+        tiles = [(boxed, "")]
         for name, method in methods.items():
             area = report["photos"][name][f"{kind}_per_frame"][frame]
-            tiles.append(_masked_tile(shown, method(shown), f"{name} {area:.0%}"))
+            tiles.append((_masked_tile(shown, method(shown)), f"{name} {area:.0%}"))
         rows.append(tiles)
     _write_sheet(rows, path)
 
 
-def _write_sheet(rows: list[list[np.ndarray]], path: Path, tile_height: int = 240) -> None:
-    """Rows of tiles, each scaled to ``tile_height``, as one JPEG."""
+def _write_sheet(rows: list[list[tuple[np.ndarray, str]]], path: Path, box: int = 240) -> None:
+    """Rows of (tile, label) as one JPEG, each tile fitted into a ``box``-pixel square: a tall
+    photo, a wide strip above a head and a narrow one beside a person all stay legible."""
     if not rows:
         return
 
-    def scaled(tile: np.ndarray) -> np.ndarray:
-        width = max(1, round(tile_height * tile.shape[1] / tile.shape[0]))
-        tile = cv2.resize(tile, (width, tile_height), interpolation=cv2.INTER_AREA)
-        return cv2.copyMakeBorder(tile, 0, 0, 0, 4, cv2.BORDER_CONSTANT)
+    def fitted(tile: np.ndarray, label: str) -> np.ndarray:
+        scale = box / max(tile.shape[:2])
+        width = max(1, round(tile.shape[1] * scale))
+        height = max(1, round(tile.shape[0] * scale))
+        tile = cv2.resize(tile, (width, height), interpolation=cv2.INTER_AREA)
+        tile = cv2.copyMakeBorder(
+            tile, 0, box - height + 4, 0, box - width + 4, cv2.BORDER_CONSTANT
+        )
+        cv2.putText(tile, label, (6, 18), 0, 0.5, (0, 255, 255), 1, cv2.LINE_AA)
+        return tile
 
-    strips = [np.hstack([scaled(t) for t in tiles]) for tiles in rows]
-    width = max(r.shape[1] for r in strips)
-    sheet = np.vstack(
-        [cv2.copyMakeBorder(r, 0, 4, 0, width - r.shape[1], cv2.BORDER_CONSTANT) for r in strips]
-    )
+    sheet = np.vstack([np.hstack([fitted(*t) for t in tiles]) for tiles in rows])
     path.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), sheet, [cv2.IMWRITE_JPEG_QUALITY, 85])
 
