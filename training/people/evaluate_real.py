@@ -111,19 +111,22 @@ def head_top(mask: np.ndarray) -> float:
     return ys[0] / mask.shape[0] if len(ys) else 0.0
 
 
-def ghost_band(mask: np.ndarray) -> int:
-    """Rows of the band above the head (for a photo whose head is low enough to have one)."""
-    return int((head_top(mask) - GHOST_MARGIN) * mask.shape[0])
+def ghost_band(mask: np.ndarray) -> int | None:
+    """Rows of the band above the head, or None where the head is too near the top for one."""
+    top = head_top(mask)
+    return int((top - GHOST_MARGIN) * mask.shape[0]) if top >= GHOST_MIN_TOP else None
 
 
 def score_photos(pairs, methods: dict) -> dict:
     rows = {name: {"iou": [], "boundary_f": [], "no_person": [], "ghost": []} for name in methods}
-    first = next(iter(methods))
     # Which photo each no-person and ghost frame comes from, for the contact sheets.
     frames_from: dict[str, list[int]] = {"no_person": [], "ghost": []}
     for index, (_, image, truth) in enumerate(pairs):
-        crop = person_free_crop(truth)
-        top = head_top(truth)
+        crop, band = person_free_crop(truth), ghost_band(truth)
+        if crop is not None:
+            frames_from["no_person"].append(index)
+        if band is not None:
+            frames_from["ghost"].append(index)
         for name, method in methods.items():
             predicted = method(image) >= 0.5
             rows[name]["iou"].append(binary_iou(truth, predicted))
@@ -133,13 +136,8 @@ def score_photos(pairs, methods: dict) -> dict:
                 rows[name]["no_person"].append(
                     float((method(image[y : y + h, x : x + w]) >= 0.5).mean())
                 )
-                if name == first:
-                    frames_from["no_person"].append(index)
-            if top >= GHOST_MIN_TOP:
-                band = ghost_band(truth)
+            if band is not None:
                 rows[name]["ghost"].append(float(predicted[:band].mean()))
-                if name == first:
-                    frames_from["ghost"].append(index)
     return {
         name: {
             "mean_iou": float(np.mean(r["iou"])),
