@@ -82,6 +82,8 @@ def export_onnx(
     entry = proto.metadata_props.add()
     entry.key, entry.value = METADATA_KEY, contract.to_json()
     proto.producer_name = "softfocus-train"
+    if flexible:
+        proto = _faster_graph(proto, contract)
     onnx.checker.check_model(proto)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,3 +112,25 @@ def export_onnx(
             "the export was deleted. Check the model uses only layers tf2onnx converts."
         )
     return difference
+
+
+def _faster_graph(proto, contract: ModelContract):
+    """``proto`` with its transposed convolutions rewritten (training/onnx_rewrite.py) when
+    the rewrite gives the same outputs; a flexible model only, whose inputs are always
+    multiples of the stride (the rewrite drops the pad that other sizes would need)."""
+    import onnx
+
+    from softfocus.training.onnx_rewrite import (
+        TOLERANCE,
+        rewrite_transposed_convs,
+        same_outputs,
+    )
+
+    candidate = onnx.ModelProto()
+    candidate.CopyFrom(proto)
+    if not rewrite_transposed_convs(candidate):
+        return proto
+    height, width, stride = contract.input_height, contract.input_width, contract.input_stride
+    shapes = [(height, width), (width // stride * stride, height // stride * stride)]
+    difference = same_outputs(proto.SerializeToString(), candidate.SerializeToString(), shapes)
+    return candidate if difference <= TOLERANCE else proto
