@@ -92,6 +92,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, required=True)
     export.add_argument("--name", help="model name shown in the app")
     export.add_argument("--description", default="")
+    export.add_argument(
+        "--input-size",
+        metavar="WxH",
+        help="a flexible model's pixel budget in the app, if not the size it was trained at "
+        "(e.g. 288x160: it is fully convolutional, so a larger input sharpens its edges)",
+    )
+    export.add_argument(
+        "--int8",
+        action="store_true",
+        help="quantize to int8 (faster on CPUs), calibrated on --calibration's images",
+    )
+    export.add_argument(
+        "--calibration",
+        type=Path,
+        help="a folder of training images to calibrate --int8 on (e.g. data/people/train/images)",
+    )
 
     imp = sub.add_parser(
         "import",
@@ -247,9 +263,53 @@ def _export(args) -> int:
         run.get("equalize", False),
         {"data": run.get("data", "")},
     )
-    difference = export_onnx(model, contract, args.output)
-    print(f"wrote {args.output} (parity: max |keras - onnx| = {difference:.1e})")
+    if args.input_size:
+        contract = _with_input_size(contract, args.input_size)
+    if not args.int8:
+        difference = export_onnx(model, contract, args.output)
+        print(f"wrote {args.output} (parity: max |keras - onnx| = {difference:.1e})")
+        return 0
+    if args.calibration is None or not args.calibration.is_dir():
+        raise ExportError(
+            "--int8 needs --calibration: a folder of images like those the model was trained "
+            f"on (got {args.calibration})."
+        )
+    import tempfile
+
+    from softfocus.training.quantize import QuantizeError, calibration_and_check, quantize_int8
+
+    with tempfile.TemporaryDirectory() as scratch:
+        fp32 = Path(scratch) / "fp32.onnx"
+        difference = export_onnx(model, contract, fp32)
+        try:
+            calibration, check = calibration_and_check(args.calibration, contract)
+            report = quantize_int8(fp32, args.output, calibration, check)
+        except QuantizeError as error:
+            raise ExportError(str(error)) from None
+    print(
+        f"wrote {args.output} (parity: max |keras - onnx| = {difference:.1e}; int8 against "
+        f"float on {report.check_images} images: mask agreement {report.agreement:.3f}, "
+        f"mean |difference| {report.mean_difference:.4f})"
+    )
     return 0
+
+
+def _with_input_size(contract, text: str):
+    """The contract with another pixel budget; only a flexible model may change it."""
+    from dataclasses import replace
+
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise ExportError(f"--input-size must look like 288x160, not {text!r}.") from None
+    if not contract.input_stride:
+        raise ExportError(
+            "--input-size needs a flexible-input model; this preset's graph has a fixed shape."
+        )
+    stride = contract.input_stride
+    if width % stride or height % stride:
+        raise ExportError(f"--input-size must be multiples of the model's stride {stride}.")
+    return replace(contract, input_width=width, input_height=height)
 
 
 def _progressive_problem(args) -> str | None:
