@@ -358,6 +358,14 @@ def test_progressive_resizing_trains_the_first_epochs_smaller_then_at_full_size(
     assert len(history["loss"]) == 3  # epochs count across the phases
     written = json.loads((tmp_path / "run" / "config.json").read_text())
     assert (written["low_res_epochs"], written["low_res_scale"]) == (2, 0.5)
+    # a middle phase runs between them, epochs still counted across all three
+    trained_at.clear()
+    options.run_dir, options.epochs = tmp_path / "run3", 4
+    options.low_res_epochs, options.mid_res_epochs, options.mid_res_scale = 1, 2, 0.75
+    history = fit(config, dataset, options)
+    assert trained_at == [0.5, 0.75, 1.0] and len(history["loss"]) == 4
+    written = json.loads((tmp_path / "run3" / "config.json").read_text())
+    assert (written["mid_res_epochs"], written["mid_res_scale"]) == (2, 0.75)
     # a fixed-input preset has one size to train at
     with pytest.raises(ValueError, match="fixed input"):
         make_dataset(
@@ -395,6 +403,8 @@ def test_boundary_f_score_tolerates_small_shifts():
         (["--preset", "tiny", "--low-res-epochs", "2"], "needs a flexible-input preset"),
         (["--preset", "person", "--low-res-epochs", "2", "--low-res-scale", "0"], "between"),
         (["--preset", "person", "--low-res-epochs", "-1"], "0 or more"),
+        (["--preset", "person", "--mid-res-epochs", "2", "--mid-res-scale", "1.5"], "between"),
+        (["--preset", "tiny", "--mid-res-epochs", "2"], "needs a flexible-input preset"),
     ],
 )
 def test_training_cli_refuses_impossible_progressive_options_with_a_message(

@@ -75,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument(
         "--low-res-scale", type=float, default=0.75, help="their size, per side (default 0.75)"
     )
+    fit.add_argument(
+        "--mid-res-epochs",
+        type=int,
+        default=0,
+        help="then this many at a middle size before the last ones at full size",
+    )
+    fit.add_argument(
+        "--mid-res-scale", type=float, default=0.75, help="their size, per side (default 0.75)"
+    )
     fit.add_argument("--multi-gpu", action="store_true", help="tf.distribute.MirroredStrategy")
     fit.add_argument("--foreground-name", default=None, help="class name (default pet/person)")
     fit.add_argument("--quiet", action="store_true")
@@ -210,6 +219,8 @@ def _fit(args) -> int:
         steps_per_epoch=args.steps_per_epoch,
         low_res_epochs=args.low_res_epochs,
         low_res_scale=args.low_res_scale,
+        mid_res_epochs=args.mid_res_epochs,
+        mid_res_scale=args.mid_res_scale,
     )
     history = fit(config, dataset, options)
     if history.get("val_accuracy"):
@@ -314,10 +325,14 @@ def _with_input_size(contract, text: str):
 
 def _progressive_problem(args) -> str | None:
     """What is wrong with the progressive-resizing options, said before any data is read."""
-    if args.low_res_epochs < 0:
-        return "--low-res-epochs must be 0 or more"
-    if not 0.25 <= args.low_res_scale <= 1.0:
-        return f"--low-res-scale must be between 0.25 and 1, not {args.low_res_scale:g}"
+    for phase in ("low", "mid"):
+        epochs, scale = getattr(args, f"{phase}_res_epochs"), getattr(args, f"{phase}_res_scale")
+        if epochs < 0:
+            return f"--{phase}-res-epochs must be 0 or more"
+        if not 0.25 <= scale <= 1.0:
+            return f"--{phase}-res-scale must be between 0.25 and 1, not {scale:g}"
+    if args.mid_res_epochs and not get_preset(args.preset).flexible_input:
+        return f"--mid-res-epochs needs a flexible-input preset; {args.preset!r} has a fixed input"
     if args.low_res_epochs and not get_preset(args.preset).flexible_input:
         return f"--low-res-epochs needs a flexible-input preset; {args.preset!r} has a fixed input"
     return None

@@ -40,6 +40,10 @@ class FitOptions:
     # epochs at full size adapt the network to the app's input.
     low_res_epochs: int = 0
     low_res_scale: float = 0.75
+    # A middle phase after those: ``mid_res_epochs`` at ``mid_res_scale``, then the rest at
+    # full size (a wide input's last epochs cost most, so fewer of them run there).
+    mid_res_epochs: int = 0
+    mid_res_scale: float = 0.75
 
 
 def _write_json(path: Path, data) -> None:
@@ -85,6 +89,8 @@ def fit(config: UNetConfig, dataset: Dataset, options: FitOptions) -> dict[str, 
             "cosine_decay": options.cosine_decay,
             "low_res_epochs": options.low_res_epochs,
             "low_res_scale": options.low_res_scale,
+            "mid_res_epochs": options.mid_res_epochs,
+            "mid_res_scale": options.mid_res_scale,
             "train_samples": len(dataset.train),
             "validation_samples": len(dataset.validation),
         },
@@ -153,7 +159,12 @@ def fit(config: UNetConfig, dataset: Dataset, options: FitOptions) -> dict[str, 
     # callbacks run through both phases, so "best" spans them, and the cosine schedule
     # counts optimizer steps, so it runs on across the switch.
     low_res_end = min(options.low_res_epochs, options.epochs)
-    phases = [(low_res_end, options.low_res_scale), (options.epochs, 1.0)]
+    mid_res_end = min(low_res_end + options.mid_res_epochs, options.epochs)
+    phases = [
+        (low_res_end, options.low_res_scale),
+        (mid_res_end, options.mid_res_scale),
+        (options.epochs, 1.0),
+    ]
     for end, scale in phases:
         if initial_epoch >= end:
             continue
