@@ -26,8 +26,9 @@ def test_bundled_model_follows_the_contract_and_is_small():
         contract = segmenter.contract
     assert contract.output_kind == OUTPUT_FOREGROUND
     assert contract.classes[0] == "person"
-    assert (contract.input_height, contract.input_width) == (128, 224)
+    assert (contract.input_height, contract.input_width) == (160, 288)
     assert contract.input_stride == 32  # flexible: portrait frames get a portrait input
+    assert contract.extra["precision"].startswith("int8")
     assert DEFAULT_MODEL_PATH.stat().st_size < 3 * 2**20
 
 
