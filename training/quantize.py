@@ -85,11 +85,11 @@ def calibration_and_check(
     """Calibration images and, apart from them, the images the agreement check runs on (a
     quarter of a small folder)."""
     images = sample_inputs(folder, contract, CALIBRATION_IMAGES + CHECK_IMAGES)
-    check = max(1, min(CHECK_IMAGES, len(images) // 4))
     if len(images) < 2:
         raise QuantizeError(
             f"{folder} holds one readable image; calibrating int8 needs a few dozen."
         )
+    check = min(CHECK_IMAGES, max(1, len(images) // 4))
     return images[:-check], images[-check:]
 
 
@@ -153,7 +153,8 @@ def quantize_int8(
             extra_options={"CalibPercentile": PERCENTILE},
         )
         quantized = onnx.load(str(staged))
-        # The quantizer keeps metadata_props; say so in the contract's provenance too.
+        # The float model's metadata, as it was (the quantizer adds a key of its own), with
+        # the precision recorded in the contract's provenance.
         del quantized.metadata_props[:]
         for key, value in metadata.items():
             entry = quantized.metadata_props.add()

@@ -10,6 +10,9 @@ import json
 import re
 from pathlib import Path
 
+from softfocus.app.segmenter import load_session
+from softfocus.model.contract import ModelContract
+
 NAMES = {
     "softfocus": "Softfocus person",
     "mediapipe_general": "MediaPipe general (256×256)",
@@ -561,38 +564,25 @@ def architecture_line(preset: dict) -> str:
     )
 
 
-def input_line(preset: dict, contract: dict | None = None) -> str:
-    """The card's input row; ``contract`` (the model's metadata) says the size it runs at,
-    when that is not the size it was trained at, and its precision."""
+def input_line(preset: dict, contract: ModelContract | None = None) -> str:
+    """The card's input row; ``contract`` (the model's own) says the size it runs at, when
+    that is not the size it was trained at, and its precision."""
     height, width = preset["input_height"], preset["input_width"]
     if not preset.get("flexible_input"):
         return (
             f"1×{height}×{width}×3 RGB in [0, 1] (NHWC) → 1×{height}×{width}×1 p(person); "
             "frames of other shapes are letterboxed by the app"
         )
-    contract = contract or {}
-    run_h, run_w = contract.get("input_height", height), contract.get("input_width", width)
+    run_h, run_w = (contract.input_height, contract.input_width) if contract else (height, width)
     stride = preset["stem_stride"] * 2 ** len(preset["filters"])
     trained = "" if (run_h, run_w) == (height, width) else f" (trained at {height}×{width})"
-    precision = contract.get("extra", {}).get("precision", "float32")
+    precision = contract.extra.get("precision", "float32") if contract else "float32"
     return (
         f"1×H×W×3 RGB in [0, 1] (NHWC) → 1×H×W×1 p(person), H and W any multiples of {stride} "
         f"(contract `input_stride`): run at {run_h}×{run_w}'s pixels{trained}, the app feeding "
         "each frame the shape that holds most of it within 1.1× those pixels, letterboxed; "
         f"weights and arithmetic {precision}"
     )
-
-
-def model_contract(path: Path) -> dict:
-    """The model's contract metadata, as stored."""
-    import onnx
-
-    from softfocus.model.contract import METADATA_KEY
-
-    for entry in onnx.load(str(path)).metadata_props:
-        if entry.key == METADATA_KEY:
-            return json.loads(entry.value)
-    return {}
 
 
 def onnx_parameters(path: Path) -> int:
@@ -648,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     card = TEMPLATE.format(
         preset=preset["name"],
         architecture=architecture_line(preset),
-        input_line=input_line(preset, model_contract(args.model)),
+        input_line=input_line(preset, load_session(args.model)[1]),
         params=onnx_parameters(args.model),
         size_kb=args.model.stat().st_size / 1024,
         epochs=len(history["loss"]),
