@@ -239,6 +239,10 @@ WEAKNESSES = """- What the contact sheet (`real_worst.jpg`, the model's twelve w
   speck removal keeps these, since they join the person), once stands as a pale blob over a
   child's head, and in a few street photos falls on a passer-by or a van far behind a walker
   it half misses. MediaPipe leaves these bands all but empty (at most 7 %: a shop mannequin).
+  Gen8's two sheets show the same kinds: its fullest no-person frames are a blurred bystander
+  (every model marks her), a brick arch, foliage, a sunlit patch of mist between trunks, a
+  lettered banner and narrow strips; its fullest bands above the head the autumn wood over a
+  child (about half the band), a bridge's girders and the tree trunk behind a seated man.
 - **What this generation changed** (gen8, 2026-12-04): *a larger input, paid for by int8*.
   Fed 160×288 without retraining, gen7 (trained at 128×224; the network is fully
   convolutional) found outlines better: on a development set (the last 150 annotated Clothing
