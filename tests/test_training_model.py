@@ -443,3 +443,60 @@ def test_training_cli_reports_a_malformed_folder_without_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "img001.png: no mask" in result.stderr
+
+
+def test_auto_precision_is_bfloat16_only_where_the_cpu_lists_it(tmp_path):
+    from softfocus.training.precision import resolve_precision
+
+    native, plain = tmp_path / "native", tmp_path / "plain"
+    native.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n")
+    plain.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f\n")
+    assert resolve_precision("auto", native) == "mixed_bfloat16"
+    assert resolve_precision("auto", plain) == "float32"
+    assert resolve_precision("auto", tmp_path / "absent") == "float32"  # not Linux
+    assert resolve_precision("float32", native) == "float32"
+    with pytest.raises(ValueError, match="unknown precision"):
+        resolve_precision("float16", native)
+
+
+def test_mixed_precision_trains_in_bfloat16_and_exports_plain_float32(tmp_path):
+    import onnx
+
+    from softfocus.training.precision import as_float32
+
+    dataset = _person_folder(tmp_path / "people", [(64, 32), (32, 64)] * 4)
+    config = get_preset("tiny", head="sigmoid", flexible_input=True)
+    options = FitOptions(
+        run_dir=tmp_path / "run",
+        epochs=2,
+        batch_size=2,
+        learning_rate=0.01,
+        verbose=0,
+        precision="mixed_bfloat16",
+    )
+    history = fit(config, dataset, options)
+    assert np.isfinite(history["loss"]).all()
+    assert keras.config.dtype_policy().name == "float32"  # the process-wide policy is back
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["precision"] == (
+        "mixed_bfloat16"
+    )
+    trained = keras.models.load_model(
+        tmp_path / "run" / "model.keras", custom_objects=CUSTOM_OBJECTS
+    )
+    assert "mixed_bfloat16" in {layer.dtype_policy.name for layer in trained.layers}
+    plain = as_float32(trained)
+    assert {layer.dtype_policy.name for layer in plain.layers} == {"float32"}
+    batch = np.random.default_rng(0).random((2, 24, 44, 3), dtype=np.float32)
+    # the same weights: only bfloat16 rounding between the two
+    assert np.abs(plain.predict(batch, verbose=0) - trained.predict(batch, verbose=0)).max() < 0.05
+    out = tmp_path / "mixed.onnx"
+    assert export_onnx(plain, contract_for(config, "person"), out) <= 1e-4
+    graph = onnx.load(str(out)).graph
+    bfloat16 = onnx.TensorProto.BFLOAT16
+    assert all(
+        attribute.i != bfloat16
+        for node in graph.node
+        if node.op_type == "Cast"
+        for attribute in node.attribute
+    )
+    assert all(tensor.data_type != bfloat16 for tensor in graph.initializer)

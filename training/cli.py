@@ -21,6 +21,7 @@ from softfocus.training.import_model import (
     OUTPUT_MEANINGS,
     ModelImportError,
 )
+from softfocus.training.precision import PRECISIONS
 
 EXIT_USAGE = 2
 
@@ -83,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument(
         "--mid-res-scale", type=float, default=0.75, help="their size, per side (default 0.75)"
+    )
+    fit.add_argument(
+        "--precision",
+        default="auto",
+        choices=PRECISIONS,
+        help="training arithmetic; auto: bfloat16 mixed precision where the CPU runs it "
+        "natively (AVX512-BF16, AMX), else float32. Exports are float32 either way",
     )
     fit.add_argument("--multi-gpu", action="store_true", help="tf.distribute.MirroredStrategy")
     fit.add_argument("--foreground-name", default=None, help="class name (default pet/person)")
@@ -221,6 +229,7 @@ def _fit(args) -> int:
         low_res_scale=args.low_res_scale,
         mid_res_epochs=args.mid_res_epochs,
         mid_res_scale=args.mid_res_scale,
+        precision=args.precision,
     )
     history = fit(config, dataset, options)
     if history.get("val_accuracy"):
@@ -255,6 +264,7 @@ def _export(args) -> int:
     from softfocus.model.presets import UNetConfig
     from softfocus.training.export import contract_for, export_onnx
     from softfocus.training.losses import CUSTOM_OBJECTS
+    from softfocus.training.precision import as_float32
 
     config_path = args.model.parent / "config.json"
     if not args.model.is_file() or not config_path.is_file():
@@ -265,7 +275,7 @@ def _export(args) -> int:
     run = json.loads(config_path.read_text())
     preset = dict(run["preset"], filters=tuple(run["preset"]["filters"]))
     config = UNetConfig(**preset)
-    model = keras.models.load_model(args.model, custom_objects=CUSTOM_OBJECTS)
+    model = as_float32(keras.models.load_model(args.model, custom_objects=CUSTOM_OBJECTS))
     contract = contract_for(
         config,
         run.get("foreground_name", "foreground"),

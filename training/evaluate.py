@@ -87,6 +87,7 @@ def evaluate_model(
         from softfocus.model.presets import UNetConfig
         from softfocus.training.export import contract_for
         from softfocus.training.losses import CUSTOM_OBJECTS
+        from softfocus.training.precision import as_float32
 
         run = json.loads((model_path.parent / "config.json").read_text())
         preset = run["preset"]
@@ -96,7 +97,7 @@ def evaluate_model(
             run.get("foreground_name", "foreground"),
             equalize=run.get("equalize", False),
         )
-        model = keras.models.load_model(model_path, custom_objects=CUSTOM_OBJECTS)
+        model = as_float32(keras.models.load_model(model_path, custom_objects=CUSTOM_OBJECTS))
 
         def predict(batch):
             return model.predict(batch, verbose=0)

@@ -44,6 +44,8 @@ class FitOptions:
     # full size (a wide input's last epochs cost most, so fewer of them run there).
     mid_res_epochs: int = 0
     mid_res_scale: float = 0.75
+    # float32, mixed_bfloat16, or auto (bfloat16 where the CPU has it natively; precision.py).
+    precision: str = "float32"
 
 
 def _write_json(path: Path, data) -> None:
@@ -53,6 +55,17 @@ def _write_json(path: Path, data) -> None:
 
 
 def fit(config: UNetConfig, dataset: Dataset, options: FitOptions) -> dict[str, list[float]]:
+    from softfocus.training.precision import dtype_policy, resolve_precision
+
+    precision = resolve_precision(options.precision)
+    # The policy only shapes the layers built or loaded inside; it is put back afterwards.
+    with dtype_policy(precision):
+        return _fit(config, dataset, options, precision)
+
+
+def _fit(
+    config: UNetConfig, dataset: Dataset, options: FitOptions, precision: str
+) -> dict[str, list[float]]:
     import keras
     import tensorflow as tf
 
@@ -91,6 +104,7 @@ def fit(config: UNetConfig, dataset: Dataset, options: FitOptions) -> dict[str, 
             "low_res_scale": options.low_res_scale,
             "mid_res_epochs": options.mid_res_epochs,
             "mid_res_scale": options.mid_res_scale,
+            "precision": precision,
             "train_samples": len(dataset.train),
             "validation_samples": len(dataset.validation),
         },
@@ -196,7 +210,9 @@ def write_samples(model_path: Path, config: UNetConfig, dataset: Dataset, option
     samples = (dataset.validation or dataset.train)[:4]
     if not samples:
         return
-    model = keras.models.load_model(model_path, custom_objects=CUSTOM_OBJECTS)
+    from softfocus.training.precision import as_float32
+
+    model = as_float32(keras.models.load_model(model_path, custom_objects=CUSTOM_OBJECTS))
     data = make_dataset(
         samples,
         config,

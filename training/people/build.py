@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from softfocus.training.precision import PRECISIONS
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 # The shipped recipe (gen8): the person network at a 160×288 input, in int8. Fed 160×288, the
@@ -148,6 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--float", action="store_true", help="ship the float model (no int8 quantization)"
     )
+    parser.add_argument(
+        "--precision",
+        default="auto",
+        choices=PRECISIONS,
+        help="training arithmetic (softfocus-train fit --precision); auto: bfloat16 mixed "
+        "precision where the CPU has it natively",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument(
@@ -242,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
             args.mid_res_epochs,
             "--mid-res-scale",
             args.mid_res_scale,
+            "--precision",
+            args.precision,
             "--quiet",
         ],
         args.run_dir / "train.log",
