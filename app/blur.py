@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from softfocus.app.buffers import reuse_buffer
-from softfocus.app.downscale import shrink
+from softfocus.app.downscale import FrameHalvings, shrink
 
 MIN_KERNEL_PX = 1
 MAX_KERNEL_PX = 151
@@ -125,8 +125,10 @@ class BackgroundBlur:
         frame_bgr: np.ndarray,
         kernel_size_px: int,
         person_alpha: np.ndarray | None = None,
+        halvings: FrameHalvings | None = None,
     ) -> np.ndarray:
-        """The blurred frame; the returned buffer is reused by the next call.
+        """The blurred frame; the returned buffer is reused by the next call. ``halvings``:
+        the frame's halvings, shared with the pipeline's other stages.
 
         With ``person_alpha`` (float32 0..1, any resolution of the frame's aspect) the person
         is left out of the blur (a normalised convolution): the background around them keeps
@@ -137,14 +139,15 @@ class BackgroundBlur:
         height, width = frame_bgr.shape[:2]
         factor = reduction_factor(kernel_size_px, width, height)
         if person_alpha is not None and kernel_size_px > 1:
-            return self._apply_masked(frame_bgr, kernel_size_px, person_alpha, factor)
+            return self._apply_masked(frame_bgr, kernel_size_px, person_alpha, factor, halvings)
         if factor == 1:
             self._scratch = reuse_buffer(self._scratch, frame_bgr.shape, frame_bgr.dtype)
             return separable_gaussian(
                 frame_bgr, kernel_size_px, dst=self._out, scratch=self._scratch
             )
         # factor is a power of two dividing both sides: shrink lands on it by halvings alone.
-        small = shrink(frame_bgr, width // factor, height // factor, scratch=self._halvings)
+        scratch = self._halvings if halvings is None else halvings
+        small = shrink(frame_bgr, width // factor, height // factor, scratch=scratch)
         self._small_blurred = reuse_buffer(self._small_blurred, small.shape, frame_bgr.dtype)
         self._scratch = reuse_buffer(self._scratch, small.shape, frame_bgr.dtype)
         # Area-averaging by `factor` already smooths by about factor/√12 px; the rest of the
@@ -160,7 +163,12 @@ class BackgroundBlur:
         )
 
     def _apply_masked(
-        self, frame_bgr: np.ndarray, kernel_size_px: int, person_alpha: np.ndarray, factor: int
+        self,
+        frame_bgr: np.ndarray,
+        kernel_size_px: int,
+        person_alpha: np.ndarray,
+        factor: int,
+        halvings: FrameHalvings | None = None,
     ) -> np.ndarray:
         """The normalised convolution, in 8-bit fixed point like the plain blur.
 
@@ -179,7 +187,7 @@ class BackgroundBlur:
         cut_w, cut_h = width // cut_factor, height // cut_factor
         cut = frame_bgr
         if cut_factor > 1:
-            cut = shrink(frame_bgr, cut_w, cut_h, scratch=self._halvings)
+            cut = shrink(frame_bgr, cut_w, cut_h, scratch=halvings or self._halvings)
         b = self._buffers(self._cut_buffers, CUT_BUFFERS, cut_h, cut_w)
         alpha = person_alpha
         if alpha.shape[:2] != (cut_h, cut_w):
@@ -199,7 +207,12 @@ class BackgroundBlur:
         cv2.copyTo(b["bgra"], background, dst=b["cut_out"])
         stacked = shrink(b["cut_out"], small_w, small_h, scratch=self._halvings4)
         # The frame at the blur's resolution: the fallback colour where the person covers all.
-        small = cut if factor == 1 else shrink(cut, small_w, small_h, scratch=self._halvings3)
+        # (read-only, like ``cut``: either may be a shared halving)
+        small = (
+            cut
+            if factor == 1
+            else shrink(cut, small_w, small_h, scratch=halvings or self._halvings3)
+        )
         s = self._buffers(self._small_buffers, SMALL_BUFFERS, small_h, small_w)
         if factor == 1:
             sigma_small, small_kernel = sigma, kernel_size_px

@@ -15,6 +15,7 @@ import numpy as np
 from softfocus.app.backdrops import aspect_fill, render_builtin
 from softfocus.app.blur import BackgroundBlur
 from softfocus.app.buffers import reuse_buffer
+from softfocus.app.downscale import FrameHalvings
 from softfocus.app.edge_light import EdgeLight
 from softfocus.app.settings import PipelineSettings
 
@@ -60,13 +61,15 @@ class Compositor:
         alpha: np.ndarray,
         settings: PipelineSettings,
         timings_ms: dict[str, float] | None = None,
+        halvings: FrameHalvings | None = None,
     ) -> np.ndarray:
         """The output frame (a buffer reused by the next call; copy it to keep it).
 
         ``alpha`` is float32 in 0..1, at the frame's size or any smaller size (it is upsampled
         bilinearly, which is how the pipeline feeds it the model-resolution mask). When
         ``timings_ms`` is given, the background ("blur") and blending ("blend") stages add
-        their milliseconds to it.
+        their milliseconds to it. ``halvings``: the frame's halvings, shared with the other
+        stages (FramePipeline).
         """
         height, width = frame_bgr.shape[:2]
         self._out = reuse_buffer(self._out, frame_bgr.shape)
@@ -86,7 +89,9 @@ class Compositor:
             background = self.backdrop_for(width, height)
         else:
             person = alpha if settings.halo_free else None
-            background = self._blur.apply(frame_bgr, settings.kernel_size_px, person_alpha=person)
+            background = self._blur.apply(
+                frame_bgr, settings.kernel_size_px, person_alpha=person, halvings=halvings
+            )
         blur_end = time.perf_counter()
         out = self._blend(frame_bgr, background, alpha3)
         if effect == "replace":

@@ -11,8 +11,10 @@ benchmark section); the boundary gain below is what that buys.
 The guide is the frame's colour, not its luminance: a dark jumper against a dark wall of
 another hue, or skin against a beige wall, is an edge in colour that luminance alone misses.
 Radius and epsilon were chosen on a development set, the last 150 annotated street photos of
-Clothing Co-Parsing (never the evaluation photos): against the luminance guide (radius 3,
-epsilon 1e-2) boundary F rose from 0.563 to 0.603 and IoU from 0.873 to 0.880. A smaller epsilon
+Clothing Co-Parsing (never the evaluation photos, but among the photos the model trains on: its
+figures run higher than on unseen photos, and serve only to compare settings): against the
+luminance guide (radius 3, epsilon 1e-2) boundary F rose from 0.563 to 0.603 and IoU from 0.873
+to 0.880. A smaller epsilon
 follows edges a little better (0.607) but passes more sensor noise into the mask (flicker).
 The radius was 4 for the 128×224 model; the 160×288 one (gen8) has 1.3× finer mask pixels, so
 radius 3 covers the same part of the frame, and on the same development set it follows edges
@@ -25,7 +27,7 @@ import cv2
 import numpy as np
 
 from softfocus.app.buffers import reuse_buffer
-from softfocus.app.downscale import shrink
+from softfocus.app.downscale import FrameHalvings, shrink
 
 DEFAULT_WORK_WIDTH = 640
 RADIUS_PX = 3  # at mask resolution (160×288 for the bundled model)
@@ -59,14 +61,18 @@ class EdgeRefiner:
         self._buffers[name] = reuse_buffer(self._buffers.get(name), shape, dtype)
         return self._buffers[name]
 
-    def apply(self, alpha: np.ndarray, frame_bgr: np.ndarray) -> np.ndarray:
-        """``alpha`` (low-resolution float32) refined at up to ``work_width`` pixels wide."""
+    def apply(
+        self, alpha: np.ndarray, frame_bgr: np.ndarray, halvings: FrameHalvings | None = None
+    ) -> np.ndarray:
+        """``alpha`` (low-resolution float32) refined at up to ``work_width`` pixels wide;
+        ``halvings``: the frame's halvings, shared with the pipeline's other stages."""
         height, width = frame_bgr.shape[:2]
         work_w = min(self.work_width, width)
         work_h = max(2, round(height * work_w / width))
         if work_w <= alpha.shape[1]:
             return alpha
-        small = shrink(frame_bgr, work_w, work_h, scratch=self._halvings)
+        scratch = self._halvings if halvings is None else halvings
+        small = shrink(frame_bgr, work_w, work_h, scratch=scratch)  # read-only: may be shared
         # The guide at mask resolution: bilinear is enough for a regression target, and
         # several times cheaper than an area resize by a non-integer ratio.
         guide = cv2.resize(

@@ -15,6 +15,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from softfocus.app.downscale import FrameHalvings, shrink
+
 THUMBNAIL_SIZE = (64, 36)
 # Mean absolute difference of the thumbnail, in grey levels, below which a frame counts as
 # still. Measured with benchmarks/cpu.py (consecutive frames): a still person with sensor
@@ -34,6 +36,7 @@ class InferenceSaver:
         self._skipped = 0
         self._frame = 0
         self._thumbnail_frame = -1
+        self._halvings: dict = {}
         self.frames_seen = 0
         self.frames_inferred = 0
 
@@ -41,31 +44,43 @@ class InferenceSaver:
         self._last_thumbnail = None
         self._skipped = 0
 
-    def should_infer(self, frame_bgr: np.ndarray, skip_still: bool, every: int) -> bool:
-        """Decide for this frame; call ``inferred()`` after running the model."""
+    def should_infer(
+        self,
+        frame_bgr: np.ndarray,
+        skip_still: bool,
+        every: int,
+        halvings: FrameHalvings | None = None,
+    ) -> bool:
+        """Decide for this frame; call ``inferred()`` after running the model. ``halvings``:
+        the frame's, shared with the pipeline's other stages."""
         self.frames_seen += 1
         self._frame += 1
         if self._last_thumbnail is None or self._skipped >= MAX_SKIPPED:
             return True
-        if (every > 1 and self._frame % every) or (skip_still and self._still(frame_bgr)):
+        if (every > 1 and self._frame % every) or (skip_still and self._still(frame_bgr, halvings)):
             self._skipped += 1
             return False
         return True
 
-    def _thumbnail_of(self, frame_bgr: np.ndarray) -> np.ndarray:
-        small = cv2.resize(frame_bgr, THUMBNAIL_SIZE, interpolation=cv2.INTER_AREA)
+    def _thumbnail_of(
+        self, frame_bgr: np.ndarray, halvings: FrameHalvings | None = None
+    ) -> np.ndarray:
+        # An area average, as the threshold was measured on, reached through the frame's
+        # halvings (one direct area resize of a 1280×720 frame cost about 0.5 ms).
+        scratch = self._halvings if halvings is None else halvings
+        small = shrink(frame_bgr, *THUMBNAIL_SIZE, scratch=scratch, exact_area=True)
         self._thumbnail_frame = self._frame
         return cv2.cvtColor(small, cv2.COLOR_BGR2GRAY, dst=self._thumbnail)
 
-    def _still(self, frame_bgr: np.ndarray) -> bool:
-        self._thumbnail_of(frame_bgr)
+    def _still(self, frame_bgr: np.ndarray, halvings: FrameHalvings | None = None) -> bool:
+        self._thumbnail_of(frame_bgr, halvings)
         cv2.absdiff(self._thumbnail, self._last_thumbnail, dst=self._difference)
         return float(self._difference.mean()) < STILL_DIFFERENCE
 
-    def inferred(self, frame_bgr: np.ndarray) -> None:
+    def inferred(self, frame_bgr: np.ndarray, halvings: FrameHalvings | None = None) -> None:
         # The stillness check may already have made this frame's thumbnail: not twice.
         if self._thumbnail_frame != self._frame:
-            self._thumbnail_of(frame_bgr)
+            self._thumbnail_of(frame_bgr, halvings)
         if self._last_thumbnail is None:
             self._last_thumbnail = np.empty_like(self._thumbnail)
         np.copyto(self._last_thumbnail, self._thumbnail)

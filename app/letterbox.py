@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from softfocus.app.downscale import shrink
+from softfocus.app.downscale import FrameHalvings, shrink
 
 ASPECT_TOLERANCE = 0.05
 
@@ -44,7 +44,7 @@ def letterbox(
     width: int,
     height: int,
     dst: np.ndarray | None = None,
-    scratch: dict | None = None,
+    scratch: dict | FrameHalvings | None = None,
 ) -> tuple[np.ndarray, Box]:
     """``image`` fitted into width×height, edges repeated into the bars; returns (canvas, box)."""
     box = fit_box(image.shape[1], image.shape[0], width, height)

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from softfocus.app.buffers import reuse_buffer
+from softfocus.app.downscale import FrameHalvings
 from softfocus.app.edge_refine import EdgeRefiner
 from softfocus.app.mask_cleanup import clean_mask
 from softfocus.app.settings import PipelineSettings
@@ -43,13 +44,15 @@ class MaskRefiner:
         settings: PipelineSettings,
         output_width: int | None = None,
         frame_bgr: np.ndarray | None = None,
+        halvings: FrameHalvings | None = None,
     ) -> np.ndarray:
         """Refined alpha (float32, 0..1), in a buffer reused next call.
 
         Same size as ``alpha``, unless ``frame_bgr`` is given and ``settings.edge_refine`` is
         on: then the mask is upsampled along the frame's edges (app.edge_refine) to up to 640
-        pixels wide. ``output_width`` is the width of the frame the mask will cover, so
-        ``feather_px`` means output pixels whatever the mask's resolution.
+        pixels wide (``halvings``: the frame's, shared). ``output_width`` is the width of the
+        frame the mask will cover, so ``feather_px`` means output pixels whatever the mask's
+        resolution.
         """
         if settings.cleanup:
             # On a copy: ``alpha`` may be the segmenter's buffer, or a caller's array.
@@ -58,7 +61,7 @@ class MaskRefiner:
             alpha = clean_mask(self._cleaned, settings.min_component_share)
         alpha = self._smooth(alpha, settings.smoothing)
         if frame_bgr is not None and settings.edge_refine:
-            alpha = self._edges.apply(alpha, frame_bgr)
+            alpha = self._edges.apply(alpha, frame_bgr, halvings)
             output_width = output_width or frame_bgr.shape[1]
         alpha = self._threshold(alpha, settings)
         if settings.feather_px > 0:

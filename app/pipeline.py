@@ -16,6 +16,7 @@ import numpy as np
 from softfocus.app.backdrops import load_backdrop
 from softfocus.app.buffers import reuse_buffer
 from softfocus.app.compositor import Compositor
+from softfocus.app.downscale import FrameHalvings
 from softfocus.app.errors import InputError
 from softfocus.app.frame_format import as_bgr_frame
 from softfocus.app.inference_saver import InferenceSaver
@@ -44,6 +45,8 @@ class FramePipeline:
         self.saver = InferenceSaver()
         self._last_lowres: np.ndarray | None = None
         self._last_shape: tuple[int, ...] | None = None
+        # Each frame is halved once for the model, the edge refiner and the blur together.
+        self._halvings = FrameHalvings()
 
     def reset(self) -> None:
         """Forget temporal state: the next frame is unrelated to the last."""
@@ -76,7 +79,22 @@ class FramePipeline:
         if settings.mirror:
             self._mirrored = reuse_buffer(self._mirrored, frame_bgr.shape)
             frame_bgr = cv2.flip(frame_bgr, 1, dst=self._mirrored)
+        try:
+            self._halvings.begin(frame_bgr)
+            return self._process(frame_bgr, settings, timings, warning, start)
+        finally:
+            self._halvings.begin(None)  # never hand this frame's halvings to the next
+
+    def _process(
+        self,
+        frame_bgr: np.ndarray,
+        settings: PipelineSettings,
+        timings: dict[str, float],
+        warning: str | None,
+        start: float,
+    ) -> FrameResult:
         width = frame_bgr.shape[1]
+        halvings = self._halvings
         if settings.effect == "none" or self.segmenter is None:
             alpha = self._full_alpha()
             timings["segment"] = timings["refine"] = 0.0
@@ -86,28 +104,30 @@ class FramePipeline:
             same_size = self._last_shape == frame_bgr.shape
             # Asked every frame, so the saver counts frames and its thumbnail is this frame's.
             wanted = self.saver.should_infer(
-                frame_bgr, settings.skip_still, settings.inference_every
+                frame_bgr, settings.skip_still, settings.inference_every, halvings
             )
             reuse = same_size and not wanted
             if reuse:
                 alpha = self._last_lowres
                 timings["inferred"] = 0.0
             else:
-                alpha = self.segmenter.process_lowres(frame_bgr)
+                alpha = self.segmenter.process_lowres(frame_bgr, halvings)
                 self._last_lowres = reuse_buffer(self._last_lowres, alpha.shape, np.float32)
                 np.copyto(self._last_lowres, alpha)
                 self._last_shape = frame_bgr.shape
-                self.saver.inferred(frame_bgr)
+                self.saver.inferred(frame_bgr, halvings)
                 timings["inferred"] = 1.0
             t1 = time.perf_counter()
             timings["segment"] = (t1 - start) * 1000
-            alpha = self.refiner.refine(alpha, settings, output_width=width, frame_bgr=frame_bgr)
+            alpha = self.refiner.refine(
+                alpha, settings, output_width=width, frame_bgr=frame_bgr, halvings=halvings
+            )
             timings["refine"] = (time.perf_counter() - t1) * 1000
         t2 = time.perf_counter()
         if self.segmenter is None and settings.effect != "none":
             out = frame_bgr  # no model: pass the video through rather than fail
         else:
-            out = self.compositor.compose(frame_bgr, alpha, settings, timings)
+            out = self.compositor.compose(frame_bgr, alpha, settings, timings, halvings)
         end = time.perf_counter()
         timings["composite"] = (end - t2) * 1000
         timings["total"] = (end - start) * 1000

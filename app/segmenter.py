@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
+from softfocus.app.downscale import FrameHalvings
 from softfocus.app.letterbox import letterbox, unbox
 from softfocus.app.preprocess import equalize_luminance
 from softfocus.model.contract import (
@@ -159,10 +160,13 @@ class Segmenter:
         lane = self._lane((batch.shape[2], batch.shape[1]))
         return lane.session.run(None, {lane.input_name: batch})[0]
 
-    def process_lowres(self, frame_bgr: np.ndarray) -> np.ndarray:
+    def process_lowres(
+        self, frame_bgr: np.ndarray, halvings: FrameHalvings | None = None
+    ) -> np.ndarray:
         """Alpha in [0, 1], float32, at the model's resolution and the frame's aspect ratio.
 
         Frames of another shape than the model are letterboxed, not squashed (app.letterbox).
+        ``halvings``: the frame's halvings, shared with the pipeline's other stages.
         """
         _check_frame(frame_bgr)
         if min(frame_bgr.shape[:2]) < 2:
@@ -170,7 +174,8 @@ class Segmenter:
             # image is still an image, so repeat its pixels rather than refuse it.
             frame_bgr = np.repeat(np.repeat(frame_bgr, 2, axis=0), 2, axis=1)
         lane = self._lane(self.input_size_for(frame_bgr.shape[1], frame_bgr.shape[0]))
-        _, box = letterbox(frame_bgr, *lane.size, dst=lane.resized, scratch=lane.scratch)
+        scratch = lane.scratch if halvings is None else halvings
+        _, box = letterbox(frame_bgr, *lane.size, dst=lane.resized, scratch=scratch)
         cv2.cvtColor(lane.resized, cv2.COLOR_BGR2RGB, dst=lane.rgb)
         np.multiply(lane.rgb, np.float32(1.0 / 255.0), out=lane.input[0], casting="unsafe")
         if self.contract.equalize_luminance:

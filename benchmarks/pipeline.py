@@ -25,6 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from softfocus.app.compositor import Compositor
+from softfocus.app.downscale import FrameHalvings
 from softfocus.app.mask_refine import MaskRefiner
 from softfocus.app.paths import DEFAULT_MODEL_PATH
 from softfocus.app.segmenter import Segmenter
@@ -80,20 +81,31 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def time_case(segmenter, frames, lowres, settings, width, frames_per_case):
-    """Median ms of segment, of each stage, and of compositing (refine + blur + blend)."""
+def time_case(segmenter, frames, lowres, settings, width, frames_per_case, shared=True):
+    """Median ms of segment, of each stage, and of compositing (refine + blur + blend).
+
+    As in FramePipeline, the stages share each frame's halvings (``shared``; off, each
+    stage halves the frame itself, as before they were shared)."""
     refiner, compositor = MaskRefiner(), Compositor()
+    halvings = FrameHalvings() if shared else None
     stages: dict[str, list[float]] = {k: [] for k in ("segment", "refine", "blur", "blend")}
     compose_s = []
     for i in range(frames_per_case + WARM_UP):
         frame = frames[i % len(frames)]
+        if halvings is not None:
+            halvings.begin(frame)
         t0 = time.perf_counter()
-        alpha = segmenter.process_lowres(frame) if segmenter else lowres[i % len(frames)].copy()
+        if segmenter:
+            alpha = segmenter.process_lowres(frame, halvings)
+        else:
+            alpha = lowres[i % len(frames)].copy()
         t1 = time.perf_counter()
-        alpha = refiner.refine(alpha, settings, output_width=width, frame_bgr=frame)
+        alpha = refiner.refine(
+            alpha, settings, output_width=width, frame_bgr=frame, halvings=halvings
+        )
         t2 = time.perf_counter()
         timings: dict[str, float] = {}
-        compositor.compose(frame, alpha, settings, timings)
+        compositor.compose(frame, alpha, settings, timings, halvings)
         t3 = time.perf_counter()
         if i < WARM_UP:
             continue
@@ -166,6 +178,22 @@ def run(
     return ratios
 
 
+def halvings_ab(segmenter, frames_per_case: int, rounds: int = 4) -> tuple[float, float]:
+    """Whole-frame ms at 1280×720, kernel 51, halo-free, with each frame's halvings shared
+    by the stages and with each stage halving it itself, in alternating rounds."""
+    frames = make_frames(1280, 720)
+    lowres = [np.ones((160, 288), np.float32) * 0.5 for _ in frames]
+    settings = PipelineSettings(effect="blur", kernel_size_px=51)
+    totals: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(rounds):
+        for shared in (True, False):
+            seg, _stages, compose = time_case(
+                segmenter, frames, lowres, settings, 1280, frames_per_case // rounds, shared
+            )
+            totals[shared].append(compose + (seg if segmenter else 0.0))
+    return statistics.median(totals[True]), statistics.median(totals[False])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
@@ -177,6 +205,13 @@ def main() -> None:
     print(f"edge-aware mask upsampling: {'off' if args.no_edges else 'on'}")
     ratios = run(model, args.frames, args.threads, edges=not args.no_edges)
     print(f"worst compositing speed-up over baseline (halo-free): {min(ratios):.1f}x")
+    segmenter = Segmenter(model, num_threads=args.threads) if model else None
+    shared, separate = halvings_ab(segmenter, args.frames)
+    print(
+        f"1280x720, kernel 51, whole frame: {shared:.2f} ms with the frame's halvings shared "
+        f"by the stages, {separate:.2f} ms with each stage halving it itself "
+        f"({separate / shared:.2f}x; alternating rounds)"
+    )
 
 
 if __name__ == "__main__":

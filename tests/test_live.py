@@ -59,9 +59,9 @@ def test_slow_processing_drops_stale_frames_instead_of_queueing(tiny_model):
     received = []
 
     class SlowSegmenter(Segmenter):
-        def process_lowres(self, frame_bgr):
+        def process_lowres(self, frame_bgr, halvings=None):
             time.sleep(0.02)  # slower than the 2 ms source
-            return super().process_lowres(frame_bgr)
+            return super().process_lowres(frame_bgr, halvings)
 
     session = LiveSession(
         lambda: ListSource(frames, delay_s=0.002),
