@@ -21,7 +21,7 @@ from softfocus.training.import_model import (
     OUTPUT_MEANINGS,
     ModelImportError,
 )
-from softfocus.training.precision import PRECISIONS
+from softfocus.training.precision import PRECISIONS, resolve_precision
 
 EXIT_USAGE = 2
 
@@ -211,6 +211,8 @@ def _fit(args) -> int:
 
     config = get_preset(args.preset)
     dataset = _load_dataset(args)
+    precision = resolve_precision(args.precision)
+    print(f"training arithmetic: {precision}")
     options = FitOptions(
         run_dir=args.run_dir,
         epochs=args.epochs or config.epochs,
@@ -229,7 +231,7 @@ def _fit(args) -> int:
         low_res_scale=args.low_res_scale,
         mid_res_epochs=args.mid_res_epochs,
         mid_res_scale=args.mid_res_scale,
-        precision=args.precision,
+        precision=precision,
     )
     history = fit(config, dataset, options)
     if history.get("val_accuracy"):

@@ -30,7 +30,7 @@ a webcam frame, so the app can blur or replace what is behind them.
 | Input / output | {input_line} |
 | Parameters / file | {params:,} / {size_kb:.0f} KB |
 | Contract | `softfocus.contract` metadata, `output_kind = foreground_probability` (see `model/CONTRACT.md`) |
-| Training | {epochs} epochs × {steps} steps{progressive}, batch {batch}, Adam lr {lr} with cosine decay, {loss}, seed {seed}, CPU (2 cores) in {train_minutes:.0f} min |
+| Training | {epochs} epochs × {steps} steps{progressive}, batch {batch}, Adam lr {lr} with cosine decay, {loss}, seed {seed}, CPU (2 cores{precision}) in {train_minutes:.0f} min |
 | Licence | MIT (code and weights); see *Data sources* for the terms of every training image |
 
 ## Data
@@ -246,7 +246,8 @@ WEAKNESSES = """- What the contact sheet (`real_worst.jpg`, the model's twelve w
 - **What this generation changed** (gen8, 2026-12-04): *a larger input, paid for by int8*.
   Fed 160×288 without retraining, gen7 (trained at 128×224; the network is fully
   convolutional) found outlines better: on a development set (the last 150 annotated Clothing
-  Co-Parsing photos, never the evaluation set) boundary F 0.684 → 0.714 and IoU 0.897 → 0.902,
+  Co-Parsing photos, never the evaluation set; but the model trains on them too, so its
+  figures run high and serve only to compare settings) boundary F 0.684 → 0.714 and IoU 0.897 → 0.902,
   and at 192×320 IoU fell again (0.894: too far from the scale it learned). Int8 pays for the
   pixels: the export quantizes the network (static QDQ, per-channel 7-bit weights, activation
   ranges from 200 training images, the first conv and the head left float; `softfocus-train
@@ -652,6 +653,9 @@ def main(argv: list[str] | None = None) -> int:
         lr=config["preset"]["learning_rate"],
         loss=LOSS_NAMES.get(preset.get("loss", "bce_dice"), preset.get("loss")),
         seed=config["seed"],
+        precision=", bfloat16 mixed precision"
+        if config.get("precision") == "mixed_bfloat16"
+        else "",
         train_minutes=training_minutes(args.run_dir / "train.log"),
         train_cutouts=manifest["train_cutouts"],
         heldout_cutouts=manifest["heldout_cutouts"],
