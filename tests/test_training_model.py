@@ -500,3 +500,15 @@ def test_mixed_precision_trains_in_bfloat16_and_exports_plain_float32(tmp_path):
         for attribute in node.attribute
     )
     assert all(tensor.data_type != bfloat16 for tensor in graph.initializer)
+
+
+def test_training_data_runs_without_tf_datas_autotuner_unless_asked(tmp_path):
+    # On 2 cores the autotuner's threads stall the training step (benchmarks/training_input.py)
+    dataset = _person_folder(tmp_path / "people", [(64, 32)] * 4)
+    config = get_preset("tiny", head="sigmoid", flexible_input=True)
+    data = make_dataset(dataset.train, config, 2, AugmentConfig.default(), training=True)
+    assert data.options().autotune.enabled is False
+    images, targets = next(iter(data))
+    assert images.shape[0] == 2 and images.shape[1:3] == targets.shape[1:3]
+    tuned = make_dataset(dataset.train, config, 2, AugmentConfig.none(), False, autotune=True)
+    assert tuned.options().autotune.enabled is True

@@ -68,9 +68,11 @@ def make_dataset(
     seed: int = 42,
     alpha_targets: bool = False,
     size_scale: float = 1.0,
+    autotune: bool = False,
 ) -> tf.data.Dataset:
     """Batches of (image, target); ``alpha_targets`` yields the soft alpha for every head;
-    ``size_scale`` < 1 trains at smaller inputs (see ``sample_sizes``)."""
+    ``size_scale`` < 1 trains at smaller inputs (see ``sample_sizes``); ``autotune`` turns
+    tf.data's autotuner on (off by default, see below)."""
     images = [s.image_path for s in samples]
     masks = [s.mask_path for s in samples]
     kinds = [KIND_INDEX[s.mask_kind] for s in samples]
@@ -102,4 +104,10 @@ def make_dataset(
         )
     else:
         dataset = dataset.batch(batch_size)
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    # tf.data's autotuner off: on 2 cores its threads and the training step's starve each
+    # other, and a step then takes a fixed extra wait (the person network at 0.583 the size:
+    # 205 ms a step with it, 126-134 without, the network alone about 115;
+    # benchmarks/training_input.py). The map still runs as many calls as there are cores.
+    options = tf.data.Options()
+    options.autotune.enabled = autotune
+    return dataset.prefetch(tf.data.AUTOTUNE).with_options(options)
