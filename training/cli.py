@@ -87,10 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument(
         "--precision",
-        default="auto",
+        default="float32",
         choices=PRECISIONS,
-        help="training arithmetic; auto: bfloat16 mixed precision where the CPU runs it "
-        "natively (AVX512-BF16, AMX), else float32. Exports are float32 either way",
+        help="training arithmetic: float32, mixed_bfloat16, or auto (bfloat16 mixed "
+        "precision where the CPU runs it natively: AVX512-BF16, AMX). Exports are float32 "
+        "either way",
     )
     fit.add_argument("--multi-gpu", action="store_true", help="tf.distribute.MirroredStrategy")
     fit.add_argument("--foreground-name", default=None, help="class name (default pet/person)")

@@ -7,6 +7,11 @@ network costs about 0.78 of the float32 one (batch 16 at 160×288 on 2 cores: 23
 the sigmoid head and the loss stay float32. A CPU without it would emulate bfloat16, slower
 than float32, so ``auto`` picks it only where the flags say it is native.
 
+It is not the default: the person model's build on 2 cores is bound by data loading, not by
+the network. A full build in bfloat16 (2026-12-04) trained in 71 minutes, as the float32 one
+did, with figures within build-to-build variance (the model card lists them). It pays where
+the step is the bottleneck: more cores, or a leaner input pipeline.
+
 What leaves training is float32 always: ``as_float32`` rebuilds a loaded model with float32
 layers and the same weights, so the ONNX export, its parity check and the evaluation see no
 bfloat16 anywhere.
