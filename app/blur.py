@@ -146,8 +146,9 @@ class BackgroundBlur:
                 frame_bgr, kernel_size_px, dst=self._out, scratch=self._scratch
             )
         # factor is a power of two dividing both sides: shrink lands on it by halvings alone.
-        scratch = self._halvings if halvings is None else halvings
-        small = shrink(frame_bgr, width // factor, height // factor, scratch=scratch)
+        small = shrink(
+            frame_bgr, width // factor, height // factor, scratch=self._halvings, shared=halvings
+        )
         self._small_blurred = reuse_buffer(self._small_blurred, small.shape, frame_bgr.dtype)
         self._scratch = reuse_buffer(self._scratch, small.shape, frame_bgr.dtype)
         # Area-averaging by `factor` already smooths by about factor/√12 px; the rest of the
@@ -187,7 +188,7 @@ class BackgroundBlur:
         cut_w, cut_h = width // cut_factor, height // cut_factor
         cut = frame_bgr
         if cut_factor > 1:
-            cut = shrink(frame_bgr, cut_w, cut_h, scratch=halvings or self._halvings)
+            cut = shrink(frame_bgr, cut_w, cut_h, scratch=self._halvings, shared=halvings)
         b = self._buffers(self._cut_buffers, CUT_BUFFERS, cut_h, cut_w)
         alpha = person_alpha
         if alpha.shape[:2] != (cut_h, cut_w):
@@ -211,7 +212,7 @@ class BackgroundBlur:
         small = (
             cut
             if factor == 1
-            else shrink(cut, small_w, small_h, scratch=halvings or self._halvings3)
+            else shrink(cut, small_w, small_h, scratch=self._halvings3, shared=halvings)
         )
         s = self._buffers(self._small_buffers, SMALL_BUFFERS, small_h, small_w)
         if factor == 1:

@@ -20,8 +20,9 @@ class FrameHalvings:
     same camera frame, and each began with the same 1280×720 → 640×360 halving (the blur and
     the letterbox then the same 640×360 → 320×180 one): three resizes of a 2.7 MB frame where
     one will do. The frame pipeline calls ``begin(frame)`` for every frame and hands this
-    object to the stages as their ``scratch``; ``shrink`` takes a halving from it when the
-    image it is given is the frame or one of its halvings, and makes it otherwise.
+    object to the stages (``shrink``'s ``shared``); ``shrink`` takes a halving from it when
+    the image it is given is the frame or one of its halvings, and otherwise halves the image
+    in the caller's own ``scratch``.
 
     Levels are looked up by identity, not content: ``begin`` must come with each new frame,
     even one in the same buffer as the last, and the halvings it hands out are read-only.
@@ -68,8 +69,9 @@ def shrink(
     width: int,
     height: int,
     dst: np.ndarray | None = None,
-    scratch: dict | FrameHalvings | None = None,
+    scratch: dict | None = None,
     exact_area: bool = False,
+    shared: FrameHalvings | None = None,
 ) -> np.ndarray:
     """Area-resize to width×height, halving first while the image is at least twice as big.
 
@@ -80,13 +82,13 @@ def shrink(
     averaged away the detail, its result and bilinear's differ by a grey level or two (the
     person model's masks on a development set did not change: IoU 0.9013 → 0.9016, boundary F
     0.713 → 0.714). ``scratch`` (any dict the caller keeps) holds the intermediate halvings
-    from frame to frame; a ``FrameHalvings`` shares them with the other stages that shrink the
-    same frame. ``exact_area`` keeps the result a true area average (for the small thumbnails
-    where that costs nothing): it halves only while the rest stays a whole ratio, and ends with
-    an area resize, since OpenCV's area resize by a fractional ratio is not one (80×45 to 64×36
-    came out up to 40 grey levels from the 20×20 block means).
+    from frame to frame; ``shared`` (a ``FrameHalvings``) gives the halvings of the frame the
+    other stages shrink too, where ``image`` is that frame or one of them. ``exact_area``
+    keeps the result a true area average (for the small thumbnails where that costs nothing):
+    it halves only while the rest stays a whole ratio, and ends with an area resize, since
+    OpenCV's area resize by a fractional ratio is not one (80×45 to 64×36 came out up to 40
+    grey levels from the 20×20 block means).
     """
-    shared = scratch if isinstance(scratch, FrameHalvings) else None
     shared_level = shared.level_of(image) if shared is not None else None
     level = 0
     while (
@@ -105,7 +107,7 @@ def shrink(
             continue
         half = (image.shape[0] // 2, image.shape[1] // 2, *image.shape[2:])
         buffer = None
-        if scratch is not None and shared is None:
+        if scratch is not None:
             buffer = scratch[level] = reuse_buffer(scratch.get(level), half, image.dtype)
         image = cv2.resize(image, (half[1], half[0]), dst=buffer, interpolation=cv2.INTER_AREA)
         level += 1

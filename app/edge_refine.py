@@ -71,8 +71,8 @@ class EdgeRefiner:
         work_h = max(2, round(height * work_w / width))
         if work_w <= alpha.shape[1]:
             return alpha
-        scratch = self._halvings if halvings is None else halvings
-        small = shrink(frame_bgr, work_w, work_h, scratch=scratch)  # read-only: may be shared
+        # read-only: it may be a shared halving
+        small = shrink(frame_bgr, work_w, work_h, scratch=self._halvings, shared=halvings)
         # The guide at mask resolution: bilinear is enough for a regression target, and
         # several times cheaper than an area resize by a non-integer ratio.
         guide = cv2.resize(

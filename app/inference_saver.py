@@ -67,8 +67,9 @@ class InferenceSaver:
     ) -> np.ndarray:
         # An area average, as the threshold was measured on, reached through the frame's
         # halvings (one direct area resize of a 1280×720 frame cost about 0.5 ms).
-        scratch = self._halvings if halvings is None else halvings
-        small = shrink(frame_bgr, *THUMBNAIL_SIZE, scratch=scratch, exact_area=True)
+        small = shrink(
+            frame_bgr, *THUMBNAIL_SIZE, scratch=self._halvings, exact_area=True, shared=halvings
+        )
         self._thumbnail_frame = self._frame
         return cv2.cvtColor(small, cv2.COLOR_BGR2GRAY, dst=self._thumbnail)
 

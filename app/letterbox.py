@@ -44,13 +44,14 @@ def letterbox(
     width: int,
     height: int,
     dst: np.ndarray | None = None,
-    scratch: dict | FrameHalvings | None = None,
+    scratch: dict | None = None,
+    shared: FrameHalvings | None = None,
 ) -> tuple[np.ndarray, Box]:
     """``image`` fitted into width×height, edges repeated into the bars; returns (canvas, box)."""
     box = fit_box(image.shape[1], image.shape[0], width, height)
     if box.width == width and box.height == height:
-        return shrink(image, width, height, dst=dst, scratch=scratch), box
-    fitted = shrink(image, box.width, box.height, scratch=scratch)
+        return shrink(image, width, height, dst=dst, scratch=scratch, shared=shared), box
+    fitted = shrink(image, box.width, box.height, scratch=scratch, shared=shared)
     canvas = cv2.copyMakeBorder(
         fitted,
         box.y,

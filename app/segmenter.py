@@ -174,8 +174,9 @@ class Segmenter:
             # image is still an image, so repeat its pixels rather than refuse it.
             frame_bgr = np.repeat(np.repeat(frame_bgr, 2, axis=0), 2, axis=1)
         lane = self._lane(self.input_size_for(frame_bgr.shape[1], frame_bgr.shape[0]))
-        scratch = lane.scratch if halvings is None else halvings
-        _, box = letterbox(frame_bgr, *lane.size, dst=lane.resized, scratch=scratch)
+        _, box = letterbox(
+            frame_bgr, *lane.size, dst=lane.resized, scratch=lane.scratch, shared=halvings
+        )
         cv2.cvtColor(lane.resized, cv2.COLOR_BGR2RGB, dst=lane.rgb)
         np.multiply(lane.rgb, np.float32(1.0 / 255.0), out=lane.input[0], casting="unsafe")
         if self.contract.equalize_luminance:

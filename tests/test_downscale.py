@@ -49,28 +49,28 @@ def test_shared_halvings_are_made_once_and_give_the_same_pixels():
     frame = _scene(1280, 720)
     halvings = FrameHalvings()
     halvings.begin(frame)
-    quarter = shrink(frame, 320, 180, scratch=halvings)
-    half = shrink(frame, 640, 360, scratch=halvings)
+    quarter = shrink(frame, 320, 180, shared=halvings)
+    half = shrink(frame, 640, 360, shared=halvings)
     assert half is halvings.level(1) and quarter is halvings.level(2)  # not made twice
     # a stage that shrinks the half further goes on down the same chain
-    assert shrink(half, 320, 180, scratch=halvings) is quarter
+    assert shrink(half, 320, 180, shared=halvings) is quarter
     assert np.array_equal(half, shrink(frame, 640, 360))
     assert np.array_equal(quarter, shrink(frame, 320, 180))
-    assert np.array_equal(shrink(frame, 288, 160, scratch=halvings), shrink(frame, 288, 160))
+    assert np.array_equal(shrink(frame, 288, 160, shared=halvings), shrink(frame, 288, 160))
     # an image that is not the frame or one of its halvings is shrunk on its own
     other = _scene(1280, 720)[::-1].copy()
-    assert np.array_equal(shrink(other, 640, 360, scratch=halvings), shrink(other, 640, 360))
+    assert np.array_equal(shrink(other, 640, 360, shared=halvings), shrink(other, 640, 360))
 
 
 def test_a_new_frame_in_the_same_buffer_gets_new_halvings():
     buffer = _scene(1280, 720)
     halvings = FrameHalvings()
     halvings.begin(buffer)
-    first = shrink(buffer, 640, 360, scratch=halvings).copy()
+    first = shrink(buffer, 640, 360, shared=halvings).copy()
     buffer[:] = buffer[::-1]  # a camera writing the next frame into the same array
     halvings.begin(buffer)
-    assert np.array_equal(shrink(buffer, 640, 360, scratch=halvings), shrink(buffer, 640, 360))
-    assert not np.array_equal(first, shrink(buffer, 640, 360, scratch=halvings))
+    assert np.array_equal(shrink(buffer, 640, 360, shared=halvings), shrink(buffer, 640, 360))
+    assert not np.array_equal(first, shrink(buffer, 640, 360, shared=halvings))
     halvings.begin(None)
     assert halvings.level_of(buffer) is None
 
@@ -108,6 +108,6 @@ def test_an_exact_area_thumbnail_matches_one_direct_area_resize():
     direct = cv2.resize(frame, (64, 36), interpolation=cv2.INTER_AREA).astype(int)
     halvings = FrameHalvings()
     halvings.begin(frame)
-    for scratch in (None, {}, halvings):
-        got = shrink(frame, 64, 36, scratch=scratch, exact_area=True).astype(int)
+    for scratch, shared in ((None, None), ({}, None), ({}, halvings)):
+        got = shrink(frame, 64, 36, scratch=scratch, exact_area=True, shared=shared).astype(int)
         assert np.abs(got - direct).max() <= 1
