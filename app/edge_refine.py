@@ -34,6 +34,7 @@ RADIUS_PX = 3  # at mask resolution (160×288 for the bundled model)
 # Regularisation, in (colour/255)² units: larger = steadier on noisy frames, less edge-following.
 EPSILON = 1e-3
 _SUM_OF_CHANNELS = np.ones((1, 3), np.float32)
+_BOX_TAPS = np.full(2 * RADIUS_PX + 1, 1 / (2 * RADIUS_PX + 1), np.float32)
 
 
 # Cofactors of a symmetric 3×3 matrix (v00, v01, v02, v11, v12, v22), each p·q − s·t: the
@@ -100,16 +101,16 @@ class EdgeRefiner:
         Every array is a contiguous plane kept across frames and written in place: the
         dozens of fresh 100 KB temporaries that plain numpy expressions make cost five times
         the arithmetic in page faults, and numpy on a strided channel view costs three times
-        a plane. The thirteen window means (colour, mask, colour × mask, colour × colour) are
-        boxed four planes at a time, interleaved: OpenCV's 4-channel box filter costs about
-        two single-channel ones.
+        a plane. The window means are taken plane by plane with a separable filter of equal
+        taps: OpenCV's vectorised ``sepFilter2D`` costs about half its ``boxFilter`` on float
+        planes, and interleaving planes to box four at once cost more in merging and
+        splitting than it saved (thirteen means: 0.57 against 1.48 ms, one run under load).
         """
         height, width = alpha.shape
 
         def plane(name: str) -> np.ndarray:
             return self._buffer(f"low_{name}", (height, width))
 
-        window = (2 * RADIUS_PX + 1, 2 * RADIUS_PX + 1)
         colour = [plane(f"colour{k}") for k in range(3)]
         for k in range(3):
             np.copyto(colour[k], guide_bgr[..., k], casting="unsafe")
@@ -123,17 +124,8 @@ class EdgeRefiner:
         }.items():  # fmt: skip
             raw[name] = np.multiply(x, y, out=plane(f"raw_{name}"))
         mean = {name: plane(f"mean_{name}") for name in raw}
-        names = list(raw)
-        for start in range(0, len(names), 4):
-            group = names[start : start + 4]
-            if len(group) == 1:
-                cv2.boxFilter(raw[group[0]], -1, window, dst=mean[group[0]])
-                continue
-            stack = self._buffer(f"low_stack{len(group)}", (height, width, len(group)))
-            boxed = self._buffer(f"low_boxed{len(group)}", (height, width, len(group)))
-            cv2.merge([raw[n] for n in group], dst=stack)
-            cv2.boxFilter(stack, -1, window, dst=boxed)
-            cv2.split(boxed, [mean[n] for n in group])
+        for name, image in raw.items():
+            self._box(image, mean[name])
         tmp = plane("tmp")
         # Covariance of colour channels i and j within the window, ε on the diagonal.
         variance = [plane(f"v{k}") for k in range(6)]
@@ -165,9 +157,12 @@ class EdgeRefiner:
                 slope += np.multiply(cofactors[row[j]], covariance[j], out=tmp)
             slope *= inverse_det
             offset -= np.multiply(slope, mean[c], out=tmp)
-        stack = self._buffer("low_stack3", (height, width, 3))
-        cv2.merge(slopes, dst=stack)
-        return (
-            cv2.boxFilter(stack, -1, window, dst=self._buffer("low_slopes", (height, width, 3))),
-            cv2.boxFilter(offset, -1, window, dst=plane("offset")),
-        )
+        boxed = [self._box(slope, plane(f"boxed_slope{k}")) for k, slope in enumerate(slopes)]
+        stack = self._buffer("low_slopes", (height, width, 3))
+        cv2.merge(boxed, dst=stack)
+        return stack, self._box(offset, plane("offset"))
+
+    @staticmethod
+    def _box(image: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """The mean over each (2·RADIUS_PX + 1)² window, borders reflected as boxFilter's."""
+        return cv2.sepFilter2D(image, -1, _BOX_TAPS, _BOX_TAPS, dst=out)
