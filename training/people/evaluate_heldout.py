@@ -37,10 +37,14 @@ class AppMask:
     def __init__(self, segmenter: Segmenter) -> None:
         self.segmenter = segmenter
         self.settings = PipelineSettings(smoothing=0.0, feather_px=0.0, mask_low=0.0, mask_high=1.0)
+        # One refiner, as the app keeps: a new one per image allocates all its buffers again,
+        # and the card's timing of this mask would count those page faults.
+        self.refiner = MaskRefiner()
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         alpha = self.segmenter.process_lowres(frame)
-        alpha = MaskRefiner().refine(alpha, self.settings, frame_bgr=frame)
+        self.refiner.reset()  # independent images: nothing carried from the last
+        alpha = self.refiner.refine(alpha, self.settings, frame_bgr=frame)
         return cv2.resize(alpha, (frame.shape[1], frame.shape[0]))
 
 
