@@ -85,17 +85,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--frames", type=int, default=150)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="softfocus-before-") as scratch:
-        before_tree = unpack(args.commit, Path(scratch))
-        before, now = [], []
-        for round_ in range(1, args.rounds + 1):
-            before.append(run_pipeline(before_tree, args.frames, Path(scratch) / "path"))
-            now.append(run_pipeline(ROOT, args.frames, None))
-            print(
-                f"round {round_}: {args.commit} {before[-1]:.2f} ms, this tree {now[-1]:.2f} ms "
-                f"({now[-1] / before[-1]:.2f}x)",
-                flush=True,
-            )
+    try:
+        before, now = compare(args.commit, args.rounds, args.frames)
+    except subprocess.CalledProcessError as error:
+        stderr = error.stderr.decode() if isinstance(error.stderr, bytes) else error.stderr or ""
+        tail = "\n".join(stderr.strip().splitlines()[-5:])
+        raise SystemExit(
+            f"frame_against: {' '.join(map(str, error.cmd))} failed:\n{tail}"
+        ) from None
     ratio = statistics.median(now) / statistics.median(before)
     verdict = "met" if ratio <= TARGET_RATIO else "missed"
     print(
@@ -103,6 +100,22 @@ def main() -> None:
         f"{args.commit}'s {statistics.median(before):.2f} ms on this machine: {ratio:.2f}x "
         f"(issue 8's 6 ms against 5.3 ms: at most {TARGET_RATIO:.2f}x, {verdict})"
     )
+
+
+def compare(commit: str, rounds: int, frames: int) -> tuple[list[float], list[float]]:
+    """Each round's whole frame for ``commit`` and for this tree, in turns."""
+    with tempfile.TemporaryDirectory(prefix="softfocus-before-") as scratch:
+        before_tree = unpack(commit, Path(scratch))
+        before, now = [], []
+        for round_ in range(1, rounds + 1):
+            before.append(run_pipeline(before_tree, frames, Path(scratch) / "path"))
+            now.append(run_pipeline(ROOT, frames, None))
+            print(
+                f"round {round_}: {commit} {before[-1]:.2f} ms, this tree {now[-1]:.2f} ms "
+                f"({now[-1] / before[-1]:.2f}x)",
+                flush=True,
+            )
+    return before, now
 
 
 if __name__ == "__main__":
