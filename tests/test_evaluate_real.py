@@ -58,3 +58,36 @@ def test_no_person_and_ghost_frames_are_scored_and_shown_on_sheets(tmp_path):
         false_positive_sheet(pairs, methods, report, path, kind, count=2)
         sheet = cv2.imread(str(path))
         assert sheet is not None and sheet.shape[0] == 2 * (240 + 4)  # two frames, one a row
+
+
+def test_the_no_person_figure_is_also_given_without_listed_bystanders():
+    from softfocus.training.people.evaluate_real import (
+        add_bystander_split,
+        format_report,
+        score_photos,
+    )
+    from softfocus.training.people.model_card import render_real_table
+
+    pairs = [(str(i), *_photo(head_top=120)) for i in range(3)]
+
+    def blob_in_photo_1(frame):  # marks a 'bystander' only in photo 1's person-free frame
+        alpha = (frame[..., 0] > 150).astype(np.float32)
+        if frame[0, 0, 1] == 91:
+            alpha[:] = 1.0
+        return alpha
+
+    pairs[1][1][0, 0, 1] = 91  # photo 1's top-left pixel: where its no-person frame starts
+    report = {
+        "photos": score_photos(pairs, {"softfocus": blob_in_photo_1}),
+        "flicker": {"softfocus_app": 0.004},
+        "time_ms": {"softfocus": 3.0},
+    }
+    ours = report["photos"]["softfocus"]
+    assert ours["no_person_area"] > 0.3
+    add_bystander_split(report, ["0", "1", "2"], {"1"})
+    assert ours["no_person_bystander_frames"] == 1
+    assert ours["no_person_area_without_bystanders"] == 0.0
+    assert "| … without bystanders (2) | foreground area ↓ | 0.00% |" in format_report(report)
+    assert "without bystanders (2)" in render_real_table(report)
+    add_bystander_split(report, ["0", "1", "2"], {"none of these"})  # nothing listed: no row
+    assert ours["no_person_bystander_frames"] == 1  # left as it was

@@ -89,6 +89,40 @@ def load_photo_set(
     return pairs
 
 
+# Photos whose no-person frame still shows a person the set's one-person mask leaves out.
+BYSTANDERS = Path(__file__).with_name("hsd_bystanders.txt")
+
+
+def read_stems(path: Path) -> set[str]:
+    """Stems listed one a line; blank lines and ``#`` comments ignored."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return {line for line in lines if line}
+
+
+def split_means(per_frame: list[float], frame_photos: list[str], listed: set[str]):
+    """Mean over all frames, over those whose photo is not listed, and over the listed ones
+    (None where a group is empty)."""
+
+    def mean(values: list[float]) -> float | None:
+        return sum(values) / len(values) if values else None
+
+    kept = [v for v, photo in zip(per_frame, frame_photos) if photo not in listed]
+    shown = [v for v, photo in zip(per_frame, frame_photos) if photo in listed]
+    return mean(per_frame), mean(kept), mean(shown)
+
+
+def add_bystander_split(report: dict, names: list[str], listed: set[str]) -> None:
+    """Each method's no-person figure without the frames of listed photos, next to the
+    figure over all frames (which the target is read on); nothing where none is listed."""
+    for row in report["photos"].values():
+        frame_photos = [names[i] for i in row["no_person_photos"]]
+        _all, kept, shown = split_means(row["no_person_per_frame"], frame_photos, listed)
+        if shown is None or kept is None:
+            continue
+        row["no_person_bystander_frames"] = sum(p in listed for p in frame_photos)
+        row["no_person_area_without_bystanders"] = kept
+
+
 def person_free_crop(mask: np.ndarray) -> tuple[int, int, int, int] | None:
     """The largest rectangle beside or above the (dilated) person, (x, y, w, h), or None."""
     grown = cv2.dilate(mask.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0
@@ -289,6 +323,14 @@ def format_report(report: dict) -> str:
     row(f"real photos ({first['images']})", "boundary F ↑", "boundary_f", ".3f")
     row(f"real photos ({first['images']})", "photos below IoU 0.5 ↓", "below_half", "d")
     row(f"no-person ({first['no_person_frames']})", "foreground area ↓", "no_person_area", ".2%")
+    if "no_person_area_without_bystanders" in first:
+        kept = first["no_person_frames"] - first["no_person_bystander_frames"]
+        row(
+            f"… without bystanders ({kept})",
+            "foreground area ↓",
+            "no_person_area_without_bystanders",
+            ".2%",
+        )
     row(f"ghost ({first['ghost_frames']})", "area above the head ↓", "ghost_area", ".2%")
     fl = report["flicker"]
     values = " | ".join(
@@ -328,6 +370,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ghost-sheet", type=Path, help="a contact sheet of the fullest bands above the head"
     )
+    parser.add_argument(
+        "--bystanders",
+        type=Path,
+        default=BYSTANDERS,
+        help="photos whose no-person frame shows a person the masks leave out (stems, one a "
+        "line): the no-person figure is also given without them",
+    )
     args = parser.parse_args(argv)
     pairs = load_photo_set(args.photos, args.limit)
     segmenter = Segmenter(args.model, num_threads=args.threads)
@@ -340,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
         "flicker": score_flicker(clip_frames(), segmenter, teacher_methods),
         "time_ms": time_methods(pairs, {"softfocus": segmenter.process, **teacher_methods}),
     }
+    if args.bystanders.is_file():
+        add_bystander_split(report, [name for name, _, _ in pairs], read_stems(args.bystanders))
     if args.composites:
         report["composites"] = score_subset(args.composites, methods)
     print(format_report(report))

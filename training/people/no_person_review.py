@@ -18,27 +18,12 @@ import argparse
 import json
 from pathlib import Path
 
-from softfocus.training.people.evaluate_real import load_photo_set
-
-BYSTANDERS = Path(__file__).with_name("hsd_bystanders.txt")
-
-
-def read_stems(path: Path) -> set[str]:
-    """Stems listed one a line; blank lines and ``#`` comments ignored."""
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
-    return {line for line in lines if line}
-
-
-def split_means(per_frame: list[float], frame_photos: list[str], listed: set[str]):
-    """Mean over all frames, over those whose photo is not listed, and over the listed ones
-    (None where a group is empty)."""
-
-    def mean(values: list[float]) -> float | None:
-        return sum(values) / len(values) if values else None
-
-    kept = [v for v, photo in zip(per_frame, frame_photos) if photo not in listed]
-    shown = [v for v, photo in zip(per_frame, frame_photos) if photo in listed]
-    return mean(per_frame), mean(kept), mean(shown)
+from softfocus.training.people.evaluate_real import (
+    BYSTANDERS,
+    load_photo_set,
+    read_stems,
+    split_means,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
