@@ -204,9 +204,9 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   issue 8 took 5.3 ms; on the 2-core machines these builds run on, that code's own frame takes
   9.5–11 ms. `benchmarks/frame_against.py` runs that commit (dbc01a4: its app, its model,
   its `benchmarks/pipeline.py`) round after round with this tree on one machine. On
-  2026-12-05, with this model, seven rounds over three runs gave 0.94×–1.14× its frame,
-  median 1.06×, against the 6 / 5.3 = 1.13× the target allows: met with little margin, one
-  round of seven over.
+  2026-12-05, with this model, ten rounds over four runs gave 0.94×–1.14× its frame,
+  median 1.05×, against the 6 / 5.3 = 1.13× the target allows: met with little margin, one
+  round of ten over.
 - **No-person frames that are not**: 30 of the 242 (reviewed by eye on a sheet of all of
   them, 2026-12-05; `training/people/hsd_bystanders.txt`) still show a person whom the set's
   one-person masks leave out: passers-by in the street photos, a blurred girl, a child in a
