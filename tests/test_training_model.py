@@ -512,3 +512,37 @@ def test_training_data_runs_without_tf_datas_autotuner_unless_asked(tmp_path):
     assert images.shape[0] == 2 and images.shape[1:3] == targets.shape[1:3]
     tuned = make_dataset(dataset.train, config, 2, AugmentConfig.none(), False, autotune=True)
     assert tuned.options().autotune.enabled is True
+
+
+def test_weight_averaging_validates_and_keeps_the_average_and_resumes_from_the_raw_weights(
+    tmp_path,
+):
+    dataset = _person_folder(tmp_path / "people", [(64, 32)] * 8)
+    config = get_preset("tiny", head="sigmoid", flexible_input=True)
+    options = FitOptions(
+        run_dir=tmp_path / "run",
+        epochs=1,
+        batch_size=2,
+        learning_rate=0.01,
+        verbose=0,
+        steps_per_epoch=4,
+        ema_momentum=0.5,
+    )
+    fit(config, dataset, options)
+    best = keras.models.load_model(tmp_path / "run" / "model.keras", custom_objects=CUSTOM_OBJECTS)
+    last = keras.models.load_model(
+        tmp_path / "run" / "checkpoint.keras", custom_objects=CUSTOM_OBJECTS
+    )
+    assert last.optimizer.use_ema
+    averages = [v.numpy() for v in last.optimizer._model_variables_moving_average]
+    raw = [v.numpy() for v in last.trainable_weights]
+    kept = [v.numpy() for v in best.trainable_weights]
+    # the best-epoch model is the average, the resume checkpoint the raw weights beside it
+    assert all(np.allclose(k, a) for k, a in zip(kept, averages, strict=True))
+    assert not all(np.allclose(r, a) for r, a in zip(raw, averages, strict=True))
+    written = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert written["ema_momentum"] == 0.5
+    # across progressive-resizing phases, and resumed from the checkpoint, it runs on
+    options.epochs, options.low_res_epochs, options.low_res_scale = 3, 1, 0.5
+    history = fit(config, dataset, options)
+    assert len(history["loss"]) == 3

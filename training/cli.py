@@ -93,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
         "precision where the CPU runs it natively: AVX512-BF16, AMX). Exports are float32 "
         "either way",
     )
+    fit.add_argument(
+        "--ema",
+        type=float,
+        default=0.0,
+        metavar="MOMENTUM",
+        help="validate and keep an exponential moving average of the weights, with this "
+        "momentum per step (e.g. 0.999); 0 = off",
+    )
     fit.add_argument("--multi-gpu", action="store_true", help="tf.distribute.MirroredStrategy")
     fit.add_argument("--foreground-name", default=None, help="class name (default pet/person)")
     fit.add_argument("--quiet", action="store_true")
@@ -233,6 +241,7 @@ def _fit(args) -> int:
         mid_res_epochs=args.mid_res_epochs,
         mid_res_scale=args.mid_res_scale,
         precision=precision,
+        ema_momentum=args.ema,
     )
     history = fit(config, dataset, options)
     if history.get("val_accuracy"):

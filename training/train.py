@@ -46,6 +46,11 @@ class FitOptions:
     mid_res_scale: float = 0.75
     # float32, mixed_bfloat16, or auto (bfloat16 where the CPU has it natively; precision.py).
     precision: str = "float32"
+    # Polyak averaging: when above 0, validation, the best-epoch model and the end of each
+    # phase use an exponential moving average of the weights (this momentum per step). The
+    # teacher's labels are noisy and the run ends before the loss levels off; an average of
+    # the last steps' weights is a cheap ensemble of them. 0 = off.
+    ema_momentum: float = 0.0
 
 
 def _write_json(path: Path, data) -> None:
@@ -105,6 +110,7 @@ def _fit(
             "mid_res_epochs": options.mid_res_epochs,
             "mid_res_scale": options.mid_res_scale,
             "precision": precision,
+            "ema_momentum": options.ema_momentum,
             "train_samples": len(dataset.train),
             "validation_samples": len(dataset.validation),
         },
@@ -125,8 +131,13 @@ def _fit(
                 learning_rate = keras.optimizers.schedules.CosineDecay(
                     options.learning_rate, decay_steps=steps * options.epochs, alpha=0.02
                 )
+            ema = (
+                {"use_ema": True, "ema_momentum": options.ema_momentum}
+                if options.ema_momentum > 0
+                else {}
+            )
             model.compile(
-                optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=metrics
+                optimizer=keras.optimizers.Adam(learning_rate, **ema), loss=loss, metrics=metrics
             )
 
     common = dict(
@@ -160,8 +171,13 @@ def _fit(
             plot_curves(history, run_dir / "curves.png")
 
     monitor = "val_loss" if validation_data is not None else "loss"
-    callbacks = [
-        keras.callbacks.ModelCheckpoint(checkpoint),
+    # Callbacks run in this order. The resume checkpoint keeps the raw weights (its optimizer
+    # holds their average); with averaging on, the average is then swapped in for the
+    # best-epoch model (validation already ran on it), and each phase ends on it.
+    callbacks = [keras.callbacks.ModelCheckpoint(checkpoint)]
+    if getattr(model.optimizer, "use_ema", False):
+        callbacks.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
+    callbacks += [
         keras.callbacks.ModelCheckpoint(
             run_dir / "model.keras", monitor=monitor, save_best_only=True
         ),

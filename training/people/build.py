@@ -160,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         "in float32; a bfloat16 build on 2 cores took as long (data loading bounds the epochs)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--ema",
+        type=float,
+        default=0.0,
+        metavar="MOMENTUM",
+        help="train with a moving average of the weights (softfocus-train fit --ema); 0 = off",
+    )
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument(
         "--sources-dir",
@@ -255,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             args.mid_res_scale,
             "--precision",
             args.precision,
+            "--ema",
+            args.ema,
             "--quiet",
         ],
         args.run_dir / "train.log",
