@@ -459,6 +459,11 @@ def test_auto_precision_is_bfloat16_only_where_the_cpu_lists_it(tmp_path):
         resolve_precision("float16", native)
 
 
+def _quick_options(run_dir: Path, **options) -> FitOptions:
+    """A short fit's options: batches of 2, silent; ``options`` set the rest."""
+    return FitOptions(run_dir=run_dir, batch_size=2, learning_rate=0.01, verbose=0, **options)
+
+
 def test_mixed_precision_trains_in_bfloat16_and_exports_plain_float32(tmp_path):
     import onnx
 
@@ -466,14 +471,7 @@ def test_mixed_precision_trains_in_bfloat16_and_exports_plain_float32(tmp_path):
 
     dataset = _person_folder(tmp_path / "people", [(64, 32), (32, 64)] * 4)
     config = get_preset("tiny", head="sigmoid", flexible_input=True)
-    options = FitOptions(
-        run_dir=tmp_path / "run",
-        epochs=2,
-        batch_size=2,
-        learning_rate=0.01,
-        verbose=0,
-        precision="mixed_bfloat16",
-    )
+    options = _quick_options(tmp_path / "run", epochs=2, precision="mixed_bfloat16")
     history = fit(config, dataset, options)
     assert np.isfinite(history["loss"]).all()
     assert keras.config.dtype_policy().name == "float32"  # the process-wide policy is back
@@ -519,15 +517,7 @@ def test_weight_averaging_validates_and_keeps_the_average_and_resumes_from_the_r
 ):
     dataset = _person_folder(tmp_path / "people", [(64, 32)] * 8)
     config = get_preset("tiny", head="sigmoid", flexible_input=True)
-    options = FitOptions(
-        run_dir=tmp_path / "run",
-        epochs=1,
-        batch_size=2,
-        learning_rate=0.01,
-        verbose=0,
-        steps_per_epoch=4,
-        ema_momentum=0.5,
-    )
+    options = _quick_options(tmp_path / "run", epochs=1, steps_per_epoch=4, ema_momentum=0.5)
     fit(config, dataset, options)
     best = keras.models.load_model(tmp_path / "run" / "model.keras", custom_objects=CUSTOM_OBJECTS)
     last = keras.models.load_model(
