@@ -259,6 +259,62 @@ def test_edge_weighted_loss_charges_an_error_on_the_outline_more_than_inside(tmp
         get_preset("tiny", loss="focal")
 
 
+def test_hard_pixel_loss_charges_only_what_is_still_wrong():
+    from softfocus.training.losses import edge_weighted_bce_dice_loss, hard_edge_bce_dice_loss
+
+    label = np.zeros((2, 32, 32, 1), np.float32)
+    label[:, 8:24, 8:24] = 1.0
+    label[1, 8:24, 20:24] = 0.5  # a soft teacher label: right when the prediction equals it
+    settled = np.where(label == 1.0, 0.95, np.where(label == 0.0, 0.05, 0.5)).astype(np.float32)
+    dice_only = float(hard_edge_bce_dice_loss(label, settled))
+    # every pixel settled: only the Dice term is left (no BCE floor from the soft label)
+    wrong = settled.copy()
+    wrong[0, 0:4, 0:8] = 0.9  # a confident false person in a corner: 32 of 2,048 pixels
+    hard_cost = float(hard_edge_bce_dice_loss(label, wrong)) - dice_only
+    mean_cost = float(edge_weighted_bce_dice_loss(label, wrong)) - float(
+        edge_weighted_bce_dice_loss(label, settled)
+    )
+    assert hard_cost > 5 * mean_cost > 0  # paid in full, not as a share of every pixel
+    # a few hard pixels give a small loss, not a whole batch's worth (the normaliser's floor)
+    assert hard_cost < float(np.log(1 / 0.1))
+    assert dice_only < 0.1
+
+
+def test_fit_takes_another_loss_than_the_presets(tmp_path):
+    from softfocus.training.cli import main as cli_main
+
+    root = make_mask_folder(tmp_path / "people", count=8, kind="alpha")
+    run_dir = tmp_path / "run"
+    assert (
+        cli_main(
+            [
+                "fit",
+                "--preset",
+                "person",
+                "--masks",
+                str(root),
+                "--mask-kind",
+                "alpha",
+                "--validation-split",
+                "0.25",
+                "--run-dir",
+                str(run_dir),
+                "--epochs",
+                "1",
+                "--batch-size",
+                "4",
+                "--loss",
+                "hard_edge_bce_dice",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["preset"]["loss"] == "hard_edge_bce_dice"
+    keras.models.load_model(run_dir / "model.keras", custom_objects=CUSTOM_OBJECTS)
+
+
 def _person_folder(root: Path, sizes: list[tuple[int, int]]):
     """A mask folder of dark images, each (width, height) in ``sizes``, with a red block for
     a person in its lower middle; loaded with a quarter held out for validation."""
@@ -405,9 +461,10 @@ def test_boundary_f_score_tolerates_small_shifts():
         (["--preset", "person", "--low-res-epochs", "-1"], "0 or more"),
         (["--preset", "person", "--mid-res-epochs", "2", "--mid-res-scale", "1.5"], "between"),
         (["--preset", "tiny", "--mid-res-epochs", "2"], "needs a flexible-input preset"),
+        (["--preset", "tiny", "--loss", "hard_edge_bce_dice"], "sigmoid-head presets"),
     ],
 )
-def test_training_cli_refuses_impossible_progressive_options_with_a_message(
+def test_training_cli_refuses_impossible_fit_options_with_a_message(
     tmp_path, capsys, options, message
 ):
     from softfocus.training.cli import main

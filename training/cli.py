@@ -11,7 +11,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from softfocus.model.contract import ModelContractError
-from softfocus.model.presets import PRESETS, get_preset
+from softfocus.model.presets import HEAD_SIGMOID, PRESETS, SIGMOID_LOSSES, get_preset
 from softfocus.training.augment import AUGMENT_PRESETS
 from softfocus.training.datasets import DatasetError, load_dataset
 from softfocus.training.export import ExportError
@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--epochs", type=int, help="default: the preset's")
     fit.add_argument("--batch-size", type=int, help="default: the preset's")
     fit.add_argument("--learning-rate", type=float, help="default: the preset's (Adam)")
+    fit.add_argument(
+        "--loss", choices=SIGMOID_LOSSES, help="default: the preset's (sigmoid heads only)"
+    )
     fit.add_argument("--augment", default="default", choices=sorted(AUGMENT_PRESETS))
     fit.add_argument(
         "--equalize",
@@ -218,7 +221,7 @@ def _fit(args) -> int:
     from softfocus.training.augment import AugmentConfig
     from softfocus.training.train import FitOptions, fit
 
-    config = get_preset(args.preset)
+    config = get_preset(args.preset, **({"loss": args.loss} if args.loss else {}))
     dataset = _load_dataset(args)
     precision = resolve_precision(args.precision)
     print(f"training arithmetic: {precision}")
@@ -345,8 +348,8 @@ def _with_input_size(contract, text: str):
     return replace(contract, input_width=width, input_height=height)
 
 
-def _progressive_problem(args) -> str | None:
-    """What is wrong with the progressive-resizing options, said before any data is read."""
+def _fit_problem(args) -> str | None:
+    """What is wrong with the fit options, said before any data is read."""
     for phase in ("low", "mid"):
         epochs, scale = getattr(args, f"{phase}_res_epochs"), getattr(args, f"{phase}_res_scale")
         if epochs < 0:
@@ -357,13 +360,15 @@ def _progressive_problem(args) -> str | None:
         return f"--mid-res-epochs needs a flexible-input preset; {args.preset!r} has a fixed input"
     if args.low_res_epochs and not get_preset(args.preset).flexible_input:
         return f"--low-res-epochs needs a flexible-input preset; {args.preset!r} has a fixed input"
+    if args.loss and get_preset(args.preset).head != HEAD_SIGMOID:
+        return f"--loss is for sigmoid-head presets; {args.preset!r} has a softmax head"
     return None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "fit" and (problem := _progressive_problem(args)):
+    if args.command == "fit" and (problem := _fit_problem(args)):
         parser.error(problem)
     try:
         commands = {"fit": _fit, "evaluate": _evaluate, "export": _export, "import": _import}

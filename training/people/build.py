@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from softfocus.model.presets import SIGMOID_LOSSES
 from softfocus.training.precision import PRECISIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="MOMENTUM",
         help="train with a moving average of the weights (softfocus-train fit --ema); 0 = off",
     )
+    parser.add_argument(
+        "--loss",
+        choices=SIGMOID_LOSSES,
+        help="another loss than the preset's (softfocus-train fit --loss)",
+    )
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument(
         "--sources-dir",
@@ -264,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             args.precision,
             "--ema",
             args.ema,
+            *(["--loss", args.loss] if args.loss else []),
             "--quiet",
         ],
         args.run_dir / "train.log",
