@@ -374,12 +374,17 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
     made = manifest.read_text()
     assert json.loads(made)["no_person_frames"] == 3
 
-    def options(no_person: int = 2000, permissive_only: bool = False) -> argparse.Namespace:
-        return argparse.Namespace(no_person=no_person, permissive_only=permissive_only)
+    def options(
+        no_person: int = 2000, permissive_only: bool = False, snap_labels: bool = False
+    ) -> argparse.Namespace:
+        return argparse.Namespace(
+            no_person=no_person, permissive_only=permissive_only, snap_labels=snap_labels
+        )
 
     assert build.real_photos_match(manifest, options(3))
     assert not build.real_photos_match(manifest, options())
     assert not build.real_photos_match(manifest, options(3, permissive_only=True))
+    assert not build.real_photos_match(manifest, options(3, snap_labels=True))
     old = json.loads(manifest.read_text())
     del old["no_person_frames"]
     manifest.write_text(json.dumps(old))
@@ -417,3 +422,38 @@ def test_a_rerun_leaves_no_samples_of_a_source_dropped_since(source, monkeypatch
     for folder in ("images", "masks"):
         assert not list((out / "train" / folder).glob("real_*")), folder
     assert theirs.read_bytes() == b"openpeople"
+
+
+class BlurryTeacher:
+    """Stands in for MediaPipe as the real one looks at a photo's full size: the person seen
+    at 64 pixels wide, stretched back, and a few pixels to the left."""
+
+    def __init__(self, model_selection=0, **options):
+        pass
+
+    def process(self, frame):
+        height, width = frame.shape[:2]
+        person = EllipseTeacher().process(frame)
+        small = cv2.resize(person, (64, round(64 * height / width)), interpolation=cv2.INTER_AREA)
+        return np.roll(cv2.resize(small, (width, height)), -4, axis=1)
+
+
+def test_snapped_labels_sit_on_the_photos_edges(source, tmp_path):
+    from softfocus.app.edge_refine import EdgeRefiner
+    from softfocus.training.metrics import boundary_f_score
+
+    path = tmp_path / "one.png"
+    photo(path)
+    image = cv2.imread(str(path))
+    truth = EllipseTeacher().process(image) >= 0.5
+    teacher = BlurryTeacher()
+    plain, _ = real_photos.teacher_label(image, teacher, teacher)
+    snapped, agreement = real_photos.teacher_label(
+        image, teacher, teacher, refiner=EdgeRefiner(work_width=real_photos.MAX_SIDE)
+    )
+    assert snapped.shape == plain.shape and snapped.dtype == np.float32 and agreement == 1.0
+    assert snapped.min() >= 0.0 and snapped.max() <= 1.0
+    assert boundary_f_score(truth, snapped >= 0.5, 2) > boundary_f_score(truth, plain >= 0.5, 2)
+    # the build's option reaches the labeller and is recorded with the samples
+    out = run(source, "--snap-labels")
+    assert json.loads((out / "real_manifest.json").read_text())["snapped_labels"] is True

@@ -78,6 +78,7 @@ def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
     return (
         made.get("permissive_only") == args.permissive_only
         and made.get("no_person_frames", DEFAULT_NO_PERSON) == args.no_person
+        and made.get("snapped_labels", False) == args.snap_labels
         and [(s.get("name"), s.get("every", 1)) for s in made.get("sources", [])]
         == [(s.name, s.every) for s in training_sources(args.permissive_only)]
     )
@@ -173,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=SIGMOID_LOSSES,
         help="another loss than the preset's (softfocus-train fit --loss)",
     )
+    parser.add_argument(
+        "--snap-labels",
+        action="store_true",
+        help="snap the teachers' labels to each photo's edges (real_photos --snap-labels)",
+    )
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument(
         "--sources-dir",
@@ -223,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--no-person",
                 args.no_person,
                 *(["--permissive-only"] if args.permissive_only else []),
+                *(["--snap-labels"] if args.snap_labels else []),
             ]
         )
         if args.run_dir.exists():  # new data: the old fit does not resume on it

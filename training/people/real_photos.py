@@ -40,6 +40,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from softfocus.app.edge_refine import EdgeRefiner
 from softfocus.app.progress import ProgressBar
 from softfocus.model.contract import letterboxed_area
 from softfocus.training.metrics import binary_iou
@@ -70,6 +71,7 @@ FREE_MIN_SIDE = 0.3  # a person-free crop is at least this share of the photo's 
 DUPLICATE_BITS = 6  # difference hashes this close (of 64 bits) are the same photo
 DEFAULT_NO_PERSON = 2000  # frames with nobody made from backgrounds (the build's default too)
 MIN_TEACHER_AGREEMENT = 0.8  # IoU between general and landscape; below it the photo is dropped
+LABEL_WIDTH = 256  # the teachers' labels are snapped to the photo's edges from this width
 NO_PERSON_BELOW = 0.003  # foreground share under which a photo counts as having nobody
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # Per-channel colour gains of up to ±30 %, by this chance, on each pasted person and as often
@@ -380,15 +382,44 @@ def with_annotation(alpha: np.ndarray, annotated: np.ndarray | None) -> np.ndarr
 
 
 def teacher_label(
-    image: np.ndarray, general: Teacher, landscape: Teacher, region: np.ndarray | None = None
+    image: np.ndarray,
+    general: Teacher,
+    landscape: Teacher,
+    region: np.ndarray | None = None,
+    refiner: EdgeRefiner | None = None,
 ):
     """(alpha, agreement): the mean of both teachers and the IoU between them, both kept
-    inside ``region`` where one is given."""
+    inside ``region`` where one is given; snapped to the photo's edges by ``refiner``, if
+    given (see edge_snapped)."""
     a, b = general.process(image), landscape.process(image)
     if region is not None:
         a, b = a * region, b * region
     agreement = binary_iou(a >= 0.5, b >= 0.5) if (a >= 0.5).any() or (b >= 0.5).any() else 1.0
-    return (a + b) / 2, agreement
+    alpha = (a + b) / 2
+    if refiner is not None:
+        alpha = edge_snapped(alpha, image, refiner)
+        if region is not None:
+            alpha *= region
+    return alpha, agreement
+
+
+def edge_snapped(alpha: np.ndarray, image: np.ndarray, refiner: EdgeRefiner) -> np.ndarray:
+    """The teachers' mean, snapped to the photo's own edges by the app's guided filter.
+
+    The teachers see the photo at 256 pixels wide or less, and their masks are stretched
+    bilinearly to its size, so their outlines are soft and sit a few pixels off the real edge;
+    a model trained on them learns those outlines. Refined from a 256-pixel-wide copy with the
+    photo as guide, they came closer to annotators' masks: on 120 annotated Clothing
+    Co-Parsing photos boundary F (3 px at 640) 0.761 → 0.792 and IoU 0.930 → 0.934, on 120
+    Penn-Fudan pedestrians 0.576 → 0.590 and 0.740 → 0.741 (2026-12-05)."""
+    height, width = image.shape[:2]
+    low = cv2.resize(
+        alpha,
+        (LABEL_WIDTH, max(2, round(height * LABEL_WIDTH / width))),
+        interpolation=cv2.INTER_AREA,
+    )
+    snapped = refiner.apply(low, image)
+    return np.clip(cv2.resize(snapped, (width, height)), 0.0, 1.0).astype(np.float32)
 
 
 def _paste(bgr: np.ndarray, alpha: np.ndarray, x0: int, y0: int, width: int, height: int):
@@ -605,12 +636,20 @@ class PhotoLabeller:
     seeded by (seed, source, photo), so the data is the same for any number of workers."""
 
     def __init__(
-        self, out: Path, sources_dir: Path, held_out: list[int], crops: int, seed: int, threads
+        self,
+        out: Path,
+        sources_dir: Path,
+        held_out: list[int],
+        crops: int,
+        seed: int,
+        threads,
+        snap_edges: bool = False,
     ) -> None:
         self.general, self.landscape = (
             Teacher(0, num_threads=threads),
             Teacher(1, num_threads=threads),
         )
+        self.refiner = EdgeRefiner(work_width=MAX_SIDE) if snap_edges else None
         self.out, self.sources_dir, self.held_out = out, sources_dir, held_out
         self.crops, self.seed = crops, seed
 
@@ -627,7 +666,7 @@ class PhotoLabeller:
             )
         root = self.sources_dir / source.name
         region = annotated_people(source, root, path, image.shape)
-        alpha, agreement = teacher_label(image, self.general, self.landscape, region)
+        alpha, agreement = teacher_label(image, self.general, self.landscape, region, self.refiner)
         key = f"real_{source.name}_{path.parent.name}_{path.stem.split('.rf.')[0]}"
         annotated = annotated_mask(source, root, path, image.shape)
         masked = False
@@ -774,6 +813,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-person", type=int, default=DEFAULT_NO_PERSON, help="backgrounds with nobody"
     )
     parser.add_argument("--permissive-only", action="store_true")
+    parser.add_argument(
+        "--snap-labels",
+        action="store_true",
+        help="snap the teachers' labels to each photo's edges (the app's guided filter)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--workers",
@@ -790,6 +834,7 @@ def main(argv: list[str] | None = None) -> int:
         "not_used": [{"source": s, "why": why} for s, why in NOT_USED],
         "permissive_only": args.permissive_only,
         "no_person_frames": args.no_person,
+        "snapped_labels": args.snap_labels,
         "left_out_as_unclear": [
             s.name for s in SOURCES if s.use == "train" and not s.permissive and s not in sources
         ],
@@ -805,7 +850,9 @@ def main(argv: list[str] | None = None) -> int:
     threads = 1 if args.workers > 1 else 2
 
     def labeller() -> PhotoLabeller:
-        return PhotoLabeller(args.out, args.sources_dir, held_out, args.crops, args.seed, threads)
+        return PhotoLabeller(
+            args.out, args.sources_dir, held_out, args.crops, args.seed, threads, args.snap_labels
+        )
 
     jobs, found = [], {}
     for source in sources:
