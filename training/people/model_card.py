@@ -327,6 +327,18 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   within the spread of gen9's two builds, and boundary F, the figure full-size epochs were to
   lift, did not move: the split is not what holds the outlines back. Not shipped, as picking
   one of three like builds by their evaluation figures would tune on the evaluation photos.
+- **Tried with gen9 and not shipped** (2026-12-05): *the teachers' labels snapped to each
+  photo's edges* (`build --snap-labels`: the app's guided filter from a 256-pixel copy of their
+  mean, the photo as guide). The labels came closer to annotators' masks (`python -m
+  softfocus.training.people.label_quality`: Clothing Co-Parsing boundary F 0.761 → 0.792,
+  Penn-Fudan 0.576 → 0.590), but the model trained on them (gen9's recipe, data and seed
+  otherwise; 72 minutes of training on a busier machine) did worse: mean IoU 0.832 (paired
+  difference against gen9 −0.007, 95 % interval −0.016 to +0.001), boundary F **0.564**
+  (gen9's builds 0.579–0.582), 13 photos below 0.5, no-person 3.23 %, above the head 0.82 %,
+  held-out composites 0.966, flicker 0.0048. Sharper training outlines did not give sharper
+  predicted ones at the model's 160×288; the app's own guided filter already does the
+  snapping at run time, and the model may do better learning the teachers' smooth outlines
+  it can reach at its resolution. Not shipped; the option stays off.
 - **The generation before** (gen8, 2026-12-04): *a larger input, paid for by int8*.
   Fed 160×288 without retraining, gen7 (trained at 128×224; the network is fully
   convolutional) found outlines better: on a development set (the last 150 annotated Clothing

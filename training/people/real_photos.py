@@ -411,7 +411,9 @@ def edge_snapped(alpha: np.ndarray, image: np.ndarray, refiner: EdgeRefiner) -> 
     a model trained on them learns those outlines. Refined from a 256-pixel-wide copy with the
     photo as guide, they came closer to annotators' masks: on 120 annotated Clothing
     Co-Parsing photos boundary F (3 px at 640) 0.761 → 0.792 and IoU 0.930 → 0.934, on 120
-    Penn-Fudan pedestrians 0.576 → 0.590 and 0.740 → 0.741 (2026-12-05)."""
+    Penn-Fudan pedestrians 0.576 → 0.590 and 0.740 → 0.741 (2026-12-05). A build of gen9's
+    recipe on them scored lower on the real photos, though (the model card's "Tried"), so the
+    build leaves it off."""
     height, width = image.shape[:2]
     low = cv2.resize(
         alpha,
