@@ -356,11 +356,12 @@ def _fit_problem(args) -> str | None:
             return f"--{phase}-res-epochs must be 0 or more"
         if not 0.25 <= scale <= 1.0:
             return f"--{phase}-res-scale must be between 0.25 and 1, not {scale:g}"
-    if args.mid_res_epochs and not get_preset(args.preset).flexible_input:
+    preset = get_preset(args.preset)
+    if args.mid_res_epochs and not preset.flexible_input:
         return f"--mid-res-epochs needs a flexible-input preset; {args.preset!r} has a fixed input"
-    if args.low_res_epochs and not get_preset(args.preset).flexible_input:
+    if args.low_res_epochs and not preset.flexible_input:
         return f"--low-res-epochs needs a flexible-input preset; {args.preset!r} has a fixed input"
-    if args.loss and get_preset(args.preset).head != HEAD_SIGMOID:
+    if args.loss and preset.head != HEAD_SIGMOID:
         return f"--loss is for sigmoid-head presets; {args.preset!r} has a softmax head"
     return None
 

@@ -645,13 +645,13 @@ class PhotoLabeller:
         crops: int,
         seed: int,
         threads,
-        snap_edges: bool = False,
+        snap_labels: bool = False,
     ) -> None:
         self.general, self.landscape = (
             Teacher(0, num_threads=threads),
             Teacher(1, num_threads=threads),
         )
-        self.refiner = EdgeRefiner(work_width=MAX_SIDE) if snap_edges else None
+        self.refiner = EdgeRefiner(work_width=MAX_SIDE) if snap_labels else None
         self.out, self.sources_dir, self.held_out = out, sources_dir, held_out
         self.crops, self.seed = crops, seed
 
