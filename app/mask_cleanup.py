@@ -1,5 +1,5 @@
-"""Mask clean-up at the model's resolution: person-sized components kept, specks dropped,
-small holes inside the person filled.
+"""Mask clean-up at the model's resolution: unsure components and specks dropped, person-sized
+components kept, small holes inside the person filled.
 
 A segmentation model now and then marks a patch of background (a ghost above the head, a
 poster's face) as a speck of person, and that patch then stays sharp in a blurred room. Like
@@ -7,6 +7,12 @@ the OBS background-removal plugin's contour filter, components far smaller than 
 and away from them are dropped; unlike a plain area filter, a small component near the
 person (a hand, a strand of hair) stays. It runs on the raw probabilities before temporal
 smoothing, so the smoother never holds a dropped speck to bring back later.
+
+A component the model is unsure of as a whole (its mean probability low, however large) is
+dropped first: on frames with nobody in them the false foreground comes as such blobs (an
+out-of-focus wall, a strip of shop sign), while people the model finds at all it finds with
+conviction. ``training/people/component_gate.py`` measured the trade on photos outside
+training and evaluation, which set the app's default threshold.
 """
 
 from __future__ import annotations
@@ -23,8 +29,11 @@ MAX_HOLE_SHARE = 0.01
 FOREGROUND_AT = 0.5
 
 
-def clean_mask(probability: np.ndarray, min_component_share: float) -> np.ndarray:
-    """``probability`` (float32 H×W, 0..1) with specks set to 0 and small holes to 1, in place.
+def clean_mask(
+    probability: np.ndarray, min_component_share: float, min_component_mean: float = 0.0
+) -> np.ndarray:
+    """``probability`` (float32 H×W, 0..1) with unsure components (mean probability under
+    ``min_component_mean``) and specks set to 0 and small holes to 1, in place.
 
     OpenCV's per-component statistics pass walks every pixel and costs several times the
     labelling itself, so areas and boxes are counted here from the labelled pixels alone (the
@@ -33,7 +42,10 @@ def clean_mask(probability: np.ndarray, min_component_share: float) -> np.ndarra
     binary = np.greater_equal(probability, FOREGROUND_AT).view(np.uint8)
     height, width = probability.shape
     count, labels = _labels(binary, 8)
-    if count > 2:  # background + one component needs no filtering
+    kept = count - 1
+    if kept and min_component_mean > 0:
+        kept -= _drop_unsure(probability, binary, labels, count, min_component_mean)
+    if kept > 1:  # one component needs no speck filtering
         _drop_specks(probability, binary, labels, count, min_component_share)
     _fill_holes(probability, binary, height * width * MAX_HOLE_SHARE)
     return probability
@@ -53,6 +65,37 @@ def _labelled_pixels(binary: np.ndarray, labels: np.ndarray, count: int):
     return xs, ys, values, np.bincount(values, minlength=count)
 
 
+def _drop_unsure(
+    probability: np.ndarray,
+    binary: np.ndarray,
+    labels: np.ndarray,
+    count: int,
+    min_mean: float,
+) -> int:
+    """Clears components whose mean probability is under ``min_mean`` from ``probability``,
+    ``binary`` and ``labels``; returns how many. One component (the usual frame) costs a
+    masked mean, no per-pixel listing."""
+    if count == 2:
+        if cv2.mean(probability, mask=binary)[0] >= min_mean:
+            return 0
+        probability[binary.view(bool)] = 0.0
+        labels[binary.view(bool)] = 0
+        binary[:] = 0
+        return 1
+    xs, ys, values, areas = _labelled_pixels(binary, labels, count)
+    sums = np.bincount(values, weights=probability[ys, xs], minlength=count)
+    unsure = sums < min_mean * areas
+    unsure[0] = False
+    if not unsure.any():
+        return 0
+    remove = unsure[values]
+    ys, xs = ys[remove], xs[remove]
+    probability[ys, xs] = 0.0
+    binary[ys, xs] = 0
+    labels[ys, xs] = 0
+    return int(unsure.sum())
+
+
 def _drop_specks(
     probability: np.ndarray,
     binary: np.ndarray,
@@ -64,8 +107,8 @@ def _drop_specks(
     xs, ys, values, areas = _labelled_pixels(binary, labels, count)
     areas[0] = 0
     largest = int(np.argmax(areas))
-    small = areas < min_component_share * height * width
-    small[0] = small[largest] = False
+    small = (areas > 0) & (areas < min_component_share * height * width)  # 0: dropped unsure
+    small[largest] = False
     if not small.any():
         return
     # Bounding boxes (x0, y0, x1, y1) of the small components and of the person.

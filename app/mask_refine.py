@@ -58,7 +58,9 @@ class MaskRefiner:
             # On a copy: ``alpha`` may be the segmenter's buffer, or a caller's array.
             self._cleaned = reuse_buffer(self._cleaned, alpha.shape, np.float32)
             np.copyto(self._cleaned, alpha)
-            alpha = clean_mask(self._cleaned, settings.min_component_share)
+            alpha = clean_mask(
+                self._cleaned, settings.min_component_share, settings.min_component_mean
+            )
         alpha = self._smooth(alpha, settings.smoothing)
         if frame_bgr is not None and settings.edge_refine:
             alpha = self._edges.apply(alpha, frame_bgr, halvings)

@@ -39,10 +39,11 @@ class PipelineSettings:
     to the frame's (a guided filter) as it is upsampled. ``halo_free`` leaves the person out of
     the background blur (no halo of their colours round them); ``edge_colour`` and
     ``light_wrap`` (0 = off, 1 = strongest) treat the soft edge over a replacement backdrop.
-    ``cleanup`` drops mask components smaller than ``min_component_share`` of the frame that
-    lie away from the person, and fills small holes inside them. ``skip_still`` reuses the
-    last mask while the scene is still, ``inference_every`` runs the model on every Nth frame
-    only (1 to 3): the CPU saver, see app.inference_saver.
+    ``cleanup`` drops mask components whose mean probability is under ``min_component_mean``
+    (the model unsure of them as a whole), then those smaller than ``min_component_share`` of
+    the frame that lie away from the person, and fills small holes inside them. ``skip_still``
+    reuses the last mask while the scene is still, ``inference_every`` runs the model on every
+    Nth frame only (1 to 3): the CPU saver, see app.inference_saver.
     """
 
     effect: str = "blur"
@@ -59,6 +60,7 @@ class PipelineSettings:
     light_wrap: float = 0.5
     cleanup: bool = True
     min_component_share: float = 0.03
+    min_component_mean: float = 0.65
     skip_still: bool = True
     inference_every: int = 1
 
@@ -77,6 +79,7 @@ class PipelineSettings:
         set_(self, "skip_still", bool(self.skip_still))
         set_(self, "inference_every", int(_clamp_float(self.inference_every, 1, 3, 1)))
         set_(self, "min_component_share", _clamp_float(self.min_component_share, 0.0, 0.5, 0.03))
+        set_(self, "min_component_mean", _clamp_float(self.min_component_mean, 0.0, 0.9, 0.65))
         set_(self, "smoothing", _clamp_float(self.smoothing, 0.0, 0.95, 0.6))
         set_(self, "feather_px", _clamp_float(self.feather_px, 0.0, MAX_FEATHER_PX, 2.0))
         low = _clamp_float(self.mask_low, 0.0, 0.99, 0.3)

@@ -56,3 +56,35 @@ def test_smoothing_never_brings_a_dropped_speck_back():
 def test_cleanup_can_be_turned_off():
     out = MaskRefiner().refine(person_with_speck(), PipelineSettings(cleanup=False, feather_px=0))
     assert out[15, 200] > 0.5
+
+
+def unsure_blob(mask, centre, value):
+    cv2.circle(mask, centre, 30, value, -1)
+    return mask
+
+
+def test_an_unsure_blob_is_dropped_however_large():
+    empty_room = unsure_blob(np.zeros((128, 224), np.float32), (60, 60), 0.6)
+    assert not clean_mask(empty_room.copy(), 0.03, 0.65).any()
+    sure = unsure_blob(np.zeros((128, 224), np.float32), (60, 60), 0.8)
+    assert clean_mask(sure.copy(), 0.03, 0.65)[60, 60] == np.float32(0.8)
+    assert clean_mask(empty_room.copy(), 0.03)[60, 60] > 0.5  # the gate is off by default
+
+
+def test_the_person_outlives_a_larger_unsure_blob():
+    # A big unsure blob no longer counts as "the person", so a small sure person next to it is
+    # not dropped as a speck of it.
+    mask = np.zeros((128, 224), np.float32)
+    cv2.rectangle(mask, (0, 0), (120, 127), 0.6, -1)  # an out-of-focus wall
+    cv2.circle(mask, (190, 100), 12, 1.0, -1)  # a small, far person
+    cleaned = clean_mask(mask.copy(), 0.03, 0.65)
+    assert cleaned[100, 190] == 1.0 and not cleaned[:, :121].any()
+
+
+def test_the_app_drops_unsure_blobs_by_default():
+    room = unsure_blob(person_with_speck(), (30, 30), 0.55)
+    out = MaskRefiner().refine(room, PipelineSettings(smoothing=0, feather_px=0))
+    assert out[30, 30] == 0.0 and out[50, 112] == 1.0
+    settings = PipelineSettings.from_dict({"min_component_mean": "nonsense"})
+    assert settings.min_component_mean == 0.65
+    assert PipelineSettings(min_component_mean=5).min_component_mean == 0.9
