@@ -209,7 +209,9 @@ NOT_USED = (
         "Vigneshraj15/SportsActivityDetection (Kaggle '100 Sports', 9,500 photos at 224x224)",
         "tried on 2026-12-04 (every second photo; the teachers agreed on 1,594 with people and "
         "248 with nobody): real-photo IoU 0.813 with it and without it, so left out; terms "
-        "unclear (web-searched stock, press and broadcast photos)",
+        "unclear (web-searched stock, press and broadcast photos). Its `test` folder, never "
+        "trained on, is the development set that chose the app's clean-up threshold "
+        "(`component_gate.py`)",
     ),
     (
         "nikhilkr31/human-action-recognition (Kaggle HAR, 12,600 photos)",

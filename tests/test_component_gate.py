@@ -1,0 +1,29 @@
+"""The gate study scores what the app's clean-up leaves: empty frames emptier, people kept."""
+
+import cv2
+import numpy as np
+import pytest
+
+from softfocus.training.people import component_gate
+
+
+def frames():
+    blob = np.zeros((90, 160), np.float32)
+    cv2.circle(blob, (50, 40), 25, 0.6, -1)  # an unsure blob in an empty room
+    person = np.zeros((90, 160), np.float32)
+    cv2.ellipse(person, (80, 90), (40, 60), 0, 180, 360, 0.95, -1)
+    truth = cv2.resize(person, (320, 180)) >= 0.5
+    return [("nobody", blob, None, (180, 320)), ("person", person, truth, (180, 320, 3))]
+
+
+def test_the_gate_empties_the_room_and_keeps_the_person():
+    off = component_gate.score(frames(), 0.0, 0.03)
+    on = component_gate.score(frames(), 0.65, 0.03)
+    assert off["no_person"] > 0.1 and on["no_person"] == 0.0
+    assert on["mean_iou"] == off["mean_iou"] > 0.95 and on["missed"] == 0
+
+
+def test_a_folder_without_photos_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        component_gate.main(["--photos", str(tmp_path)])
+    assert stop.value.code == 2 and "no photos under" in capsys.readouterr().err
