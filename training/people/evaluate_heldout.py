@@ -31,8 +31,9 @@ TOLERANCE_PX_AT_640 = 3.0
 
 
 class AppMask:
-    """The mask the app composites with: model, then edge-aware upsampling (no smoothing
-    across independent images, no threshold: metrics threshold at 0.5 themselves)."""
+    """The mask the app composites with: model, clean-up (specks and unsure blobs), then
+    edge-aware upsampling (no smoothing across independent images, no threshold: metrics
+    threshold at 0.5 themselves)."""
 
     def __init__(self, segmenter: Segmenter) -> None:
         self.segmenter = segmenter

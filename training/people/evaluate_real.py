@@ -6,8 +6,8 @@
 
 Runs in the main venv: MediaPipe general and landscape run as ONNX (training/people/
 onnx_teacher.py), squashed to their input as MediaPipe's own solution does; the Softfocus
-model runs through the app's Segmenter and edge-aware upsampling. Sets, all from sources
-never used in training:
+model runs through the app's Segmenter, clean-up and edge-aware upsampling. Sets, all from
+sources never used in training:
 
 * **photos**: real photos with masks made independently of MediaPipe (the 291-photo
   Human-Segmentation-Dataset: evaluation only), scored at 640 px width: mean IoU, boundary F
