@@ -27,13 +27,20 @@ NEAR_SHARE_OF_WIDTH = 0.06
 # is usually larger and stays open).
 MAX_HOLE_SHARE = 0.01
 FOREGROUND_AT = 0.5
+# A component that was foreground in the last frame's mask stays while its mean is within this
+# of the threshold: a person the model is only just sure of must not blink in and out.
+HOLD_MARGIN = 0.1
 
 
 def clean_mask(
-    probability: np.ndarray, min_component_share: float, min_component_mean: float = 0.0
+    probability: np.ndarray,
+    min_component_share: float,
+    min_component_mean: float = 0.0,
+    previous: np.ndarray | None = None,
 ) -> np.ndarray:
     """``probability`` (float32 H×W, 0..1) with unsure components (mean probability under
-    ``min_component_mean``) and specks set to 0 and small holes to 1, in place.
+    ``min_component_mean``, or ``HOLD_MARGIN`` under it for one that was foreground in
+    ``previous``, the last frame's mask) and specks set to 0 and small holes to 1, in place.
 
     OpenCV's per-component statistics pass walks every pixel and costs several times the
     labelling itself, so areas and boxes are counted here from the labelled pixels alone (the
@@ -44,7 +51,9 @@ def clean_mask(
     count, labels = _labels(binary, 8)
     kept = count - 1
     if kept and min_component_mean > 0:
-        kept -= _drop_unsure(probability, binary, labels, count, min_component_mean)
+        if previous is not None and previous.shape != probability.shape:
+            previous = None
+        kept -= _drop_unsure(probability, binary, labels, count, min_component_mean, previous)
     if kept > 1:  # one component needs no speck filtering
         _drop_specks(probability, binary, labels, count, min_component_share)
     _fill_holes(probability, binary, height * width * MAX_HOLE_SHARE)
@@ -71,12 +80,19 @@ def _drop_unsure(
     labels: np.ndarray,
     count: int,
     min_mean: float,
+    previous: np.ndarray | None,
 ) -> int:
-    """Clears components whose mean probability is under ``min_mean`` from ``probability``,
-    ``binary`` and ``labels``; returns how many. One component (the usual frame) costs a
-    masked mean, no per-pixel listing."""
+    """Clears components whose mean probability is under ``min_mean`` (held ones: under
+    ``min_mean - HOLD_MARGIN``) from ``probability``, ``binary`` and ``labels``; returns how
+    many. One component (the usual frame) costs a masked mean, no per-pixel listing."""
+    held_mean = min_mean - HOLD_MARGIN
     if count == 2:
-        if cv2.mean(probability, mask=binary)[0] >= min_mean:
+        mean = cv2.mean(probability, mask=binary)[0]
+        if mean >= min_mean or (
+            previous is not None
+            and mean >= held_mean
+            and cv2.mean(previous, mask=binary)[0] >= FOREGROUND_AT
+        ):
             return 0
         probability[binary.view(bool)] = 0.0
         labels[binary.view(bool)] = 0
@@ -86,6 +102,9 @@ def _drop_unsure(
     sums = np.bincount(values, weights=probability[ys, xs], minlength=count)
     unsure = sums < min_mean * areas
     unsure[0] = False
+    if previous is not None and unsure.any():
+        before = np.bincount(values, weights=previous[ys, xs], minlength=count)
+        unsure &= (sums < held_mean * areas) | (before < FOREGROUND_AT * areas)
     if not unsure.any():
         return 0
     remove = unsure[values]

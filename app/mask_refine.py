@@ -59,7 +59,10 @@ class MaskRefiner:
             self._cleaned = reuse_buffer(self._cleaned, alpha.shape, np.float32)
             np.copyto(self._cleaned, alpha)
             alpha = clean_mask(
-                self._cleaned, settings.min_component_share, settings.min_component_mean
+                self._cleaned,
+                settings.min_component_share,
+                settings.min_component_mean,
+                previous=self._previous,
             )
         alpha = self._smooth(alpha, settings.smoothing)
         if frame_bgr is not None and settings.edge_refine:

@@ -88,3 +88,23 @@ def test_the_app_drops_unsure_blobs_by_default():
     settings = PipelineSettings.from_dict({"min_component_mean": "nonsense"})
     assert settings.min_component_mean == 0.65
     assert PipelineSettings(min_component_mean=5).min_component_mean == 0.9
+
+
+def test_a_person_kept_last_frame_does_not_blink_out():
+    refiner = MaskRefiner()
+    settings = PipelineSettings(smoothing=0, feather_px=0)
+    sure = unsure_blob(np.zeros((128, 224), np.float32), (60, 60), 0.8)
+    wavering = unsure_blob(np.zeros((128, 224), np.float32), (60, 60), 0.6)
+    refiner.refine(sure, settings)
+    assert refiner.refine(wavering, settings)[60, 60] > 0.5  # held: it was there a frame ago
+    assert refiner.refine(wavering * 0.85, settings)[60, 60] == 0  # 0.51: too unsure even so
+    refiner.reset()
+    assert refiner.refine(wavering, settings)[60, 60] == 0  # a fresh unsure blob is not held
+
+
+def test_a_second_person_kept_last_frame_is_held_too():
+    refiner = MaskRefiner()
+    settings = PipelineSettings(smoothing=0, feather_px=0)
+    refiner.refine(unsure_blob(person_with_speck(), (30, 30), 0.8), settings)
+    out = refiner.refine(unsure_blob(person_with_speck(), (30, 30), 0.6), settings)
+    assert out[30, 30] > 0.5 and out[50, 112] == 1.0
