@@ -49,13 +49,15 @@ def clean_mask(
     binary = np.greater_equal(probability, FOREGROUND_AT).view(np.uint8)
     height, width = probability.shape
     count, labels = _labels(binary, 8)
-    kept = count - 1
-    if kept and min_component_mean > 0:
-        if previous is not None and previous.shape != probability.shape:
-            previous = None
-        kept -= _drop_unsure(probability, binary, labels, count, min_component_mean, previous)
-    if kept > 1:  # one component needs no speck filtering
-        _drop_specks(probability, binary, labels, count, min_component_share)
+    if previous is not None and previous.shape != probability.shape:
+        previous = None
+    if count == 2 and min_component_mean > 0:
+        _drop_if_unsure(probability, binary, min_component_mean, previous)
+    elif count > 2:  # background + one component needs no speck filtering
+        pixels = _labelled_pixels(binary, labels, count)
+        if min_component_mean > 0:
+            _drop_unsure(probability, binary, pixels, count, min_component_mean, previous)
+        _drop_specks(probability, binary, pixels, count, min_component_share)
     _fill_holes(probability, binary, height * width * MAX_HOLE_SHARE)
     return probability
 
@@ -74,56 +76,58 @@ def _labelled_pixels(binary: np.ndarray, labels: np.ndarray, count: int):
     return xs, ys, values, np.bincount(values, minlength=count)
 
 
+def _drop_if_unsure(
+    probability: np.ndarray, binary: np.ndarray, min_mean: float, previous: np.ndarray | None
+) -> None:
+    """The one-component frame (the usual one): a masked mean, no per-pixel listing."""
+    mean = cv2.mean(probability, mask=binary)[0]
+    if mean >= min_mean:
+        return
+    if (
+        previous is not None
+        and mean >= min_mean - HOLD_MARGIN
+        and cv2.mean(previous, mask=binary)[0] >= FOREGROUND_AT
+    ):
+        return
+    probability[binary.view(bool)] = 0.0
+    binary[:] = 0
+
+
 def _drop_unsure(
     probability: np.ndarray,
     binary: np.ndarray,
-    labels: np.ndarray,
+    pixels: tuple,
     count: int,
     min_mean: float,
     previous: np.ndarray | None,
-) -> int:
+) -> None:
     """Clears components whose mean probability is under ``min_mean`` (held ones: under
-    ``min_mean - HOLD_MARGIN``) from ``probability``, ``binary`` and ``labels``; returns how
-    many. One component (the usual frame) costs a masked mean, no per-pixel listing."""
-    held_mean = min_mean - HOLD_MARGIN
-    if count == 2:
-        mean = cv2.mean(probability, mask=binary)[0]
-        if mean >= min_mean or (
-            previous is not None
-            and mean >= held_mean
-            and cv2.mean(previous, mask=binary)[0] >= FOREGROUND_AT
-        ):
-            return 0
-        probability[binary.view(bool)] = 0.0
-        labels[binary.view(bool)] = 0
-        binary[:] = 0
-        return 1
-    xs, ys, values, areas = _labelled_pixels(binary, labels, count)
+    ``min_mean - HOLD_MARGIN``) from ``probability`` and ``binary``, and zeroes their areas in
+    ``pixels`` so that the speck filter that follows sees them gone."""
+    xs, ys, values, areas = pixels
     sums = np.bincount(values, weights=probability[ys, xs], minlength=count)
     unsure = sums < min_mean * areas
     unsure[0] = False
     if previous is not None and unsure.any():
         before = np.bincount(values, weights=previous[ys, xs], minlength=count)
-        unsure &= (sums < held_mean * areas) | (before < FOREGROUND_AT * areas)
+        unsure &= (sums < (min_mean - HOLD_MARGIN) * areas) | (before < FOREGROUND_AT * areas)
     if not unsure.any():
-        return 0
+        return
     remove = unsure[values]
-    ys, xs = ys[remove], xs[remove]
-    probability[ys, xs] = 0.0
-    binary[ys, xs] = 0
-    labels[ys, xs] = 0
-    return int(unsure.sum())
+    probability[ys[remove], xs[remove]] = 0.0
+    binary[ys[remove], xs[remove]] = 0
+    areas[unsure] = 0
 
 
 def _drop_specks(
     probability: np.ndarray,
     binary: np.ndarray,
-    labels: np.ndarray,
+    pixels: tuple,
     count: int,
     min_component_share: float,
 ) -> None:
     height, width = binary.shape
-    xs, ys, values, areas = _labelled_pixels(binary, labels, count)
+    xs, ys, values, areas = pixels
     areas[0] = 0
     largest = int(np.argmax(areas))
     small = (areas > 0) & (areas < min_component_share * height * width)  # 0: dropped unsure
