@@ -9,6 +9,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 import onnx
+import onnxruntime as ort
 
 from softfocus.app.segmenter import Segmenter
 from softfocus.model.presets import get_preset
@@ -107,6 +108,7 @@ def test_input_size_sets_the_apps_pixel_budget(flexible_run, tmp_path):
         (["--int8", "--calibration", "EMPTY"], "No readable images"),
         (["--input-size", "50x24"], "multiples of the model's stride"),
         (["--input-size", "wide"], "must look like 288x160"),
+        (["--logit-scale", "40"], "--logit-scale must be between 0.1 and 10"),
     ],
 )
 def test_bad_export_options_get_a_message_and_write_nothing(
@@ -120,6 +122,25 @@ def test_bad_export_options_get_a_message_and_write_nothing(
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_a_logit_scale_sharpens_the_mask_and_keeps_where_it_crosses_half(flexible_run, tmp_path):
+    _, _, run_dir = flexible_run
+    plain, sharp = tmp_path / "plain.onnx", tmp_path / "sharp.onnx"
+    assert _export(run_dir, plain).returncode == 0
+    result = _export(run_dir, sharp, "--logit-scale", "2.5")
+    assert result.returncode == 0, result.stderr[-2000:]
+    image = np.random.default_rng(0).random((1, 64, 96, 3), dtype=np.float32)
+    outputs = []
+    for path in (plain, sharp):
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        outputs.append(session.run(None, {session.get_inputs()[0].name: image})[0])
+    p, q = (np.clip(o, 1e-6, 1 - 1e-6) for o in outputs)
+    logit, sharper = np.log(p / (1 - p)), np.log(q / (1 - q))
+    unclipped = np.abs(2.5 * logit) < 10  # float32 saturates beyond
+    assert np.allclose(sharper[unclipped], 2.5 * logit[unclipped], atol=0.02, rtol=0.01)
+    assert ((p >= 0.5) == (q >= 0.5)).mean() > 0.999
+    assert Segmenter(sharp).contract.extra["logit_scale"] == 2.5
 
 
 def test_float_nodes_are_the_first_conv_and_the_head():
