@@ -27,3 +27,13 @@ def test_a_folder_without_photos_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         component_gate.main(["--photos", str(tmp_path)])
     assert stop.value.code == 2 and "no photos under" in capsys.readouterr().err
+
+
+def test_the_log_loss_finds_an_underconfident_models_temperature():
+    truth = np.zeros((90, 160), bool)
+    truth[30:, 40:120] = True
+    logit = np.where(truth, 1.0, -1.0).astype(np.float32)  # p ≈ 0.73 / 0.27: too unsure
+    frames_ = [("person", 1 / (1 + np.exp(-logit)), truth, (90, 160, 3))]
+    table = component_gate.log_loss_by_scale(frames_, scales=(1.0, 2.0, 4.0))
+    assert table[4.0][0] < table[2.0][0] < table[1.0][0]
+    assert abs(table[1.0][1] - 0.731) < 0.01
