@@ -146,6 +146,8 @@ digits of the metrics vary with the machine.
 LOSS_NAMES = {
     "bce_dice": "BCE + Dice loss",
     "edge_bce_dice": "BCE (5× within 3 px of the outline) + Dice loss",
+    "hard_edge_bce_dice": "BCE (5× within 3 px of the outline) on the pixels whose label's side "
+    "the model gives less than 0.7 + Dice loss",
 }
 
 
@@ -747,6 +749,11 @@ def progressive_note(config: dict) -> str:
     return note + ")"
 
 
+def logit_scale_note(contract) -> str:
+    scale = contract.extra.get("logit_scale") if contract is not None else None
+    return f", the logits × {scale:g} at export (temperature)" if scale else ""
+
+
 def training_minutes(log: Path) -> float:
     """Sum of Keras' per-epoch wall times ("400/400 - 51s - …") in the fit log."""
     if not log.exists():
@@ -788,7 +795,8 @@ def main(argv: list[str] | None = None) -> int:
         steps=config.get("steps_per_epoch", 400),
         batch=config.get("batch_size", 16),
         lr=config["preset"]["learning_rate"],
-        loss=LOSS_NAMES.get(preset.get("loss", "bce_dice"), preset.get("loss")),
+        loss=LOSS_NAMES.get(preset.get("loss", "bce_dice"), preset.get("loss"))
+        + logit_scale_note(load_session(args.model)[1]),
         seed=config["seed"],
         precision=", bfloat16 mixed precision"
         if config.get("precision") == "mixed_bfloat16"
