@@ -1,0 +1,35 @@
+"""The person-model build passes the shipped recipe to each step (commands recorded, not run)."""
+
+from types import SimpleNamespace
+
+from softfocus.training.people import build
+
+
+def recorded_build(tmp_path, monkeypatch, *options):
+    commands = []
+    monkeypatch.setattr(build, "run", lambda command, **_: commands.append(command))
+    monkeypatch.setattr(build, "run_logged", lambda command, log: commands.append(command))
+    monkeypatch.setattr(build, "real_photos_match", lambda manifest, args: True)
+    monkeypatch.setattr(
+        build.subprocess, "run", lambda *a, **k: SimpleNamespace(stdout="")
+    )  # the pipeline benchmark
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "manifest.json").write_text("{}")
+    argv = ["--data", str(tmp_path / "data"), "--run-dir", str(tmp_path / "run")]
+    argv += ["--output", str(tmp_path / "person.onnx"), "--sources-dir", str(tmp_path / "none")]
+    assert build.main([*argv, *options]) == 0
+    return {str(c[3]): [str(x) for x in c] for c in commands if len(c) > 3}
+
+
+def test_the_default_build_is_the_shipped_recipe(tmp_path, monkeypatch):
+    steps = recorded_build(tmp_path, monkeypatch)
+    fit, export = steps["fit"], steps["export"]
+    assert fit[fit.index("--loss") + 1] == build.LOSS == "hard_edge_bce_dice"
+    assert export[export.index("--logit-scale") + 1] == str(build.LOGIT_SCALE) == "2.5"
+    assert "--int8" in export
+
+
+def test_the_previous_recipe_is_two_options_away(tmp_path, monkeypatch):
+    steps = recorded_build(tmp_path, monkeypatch, "--loss", "edge_bce_dice", "--logit-scale", "1")
+    assert steps["fit"][steps["fit"].index("--loss") + 1] == "edge_bce_dice"
+    assert steps["export"][steps["export"].index("--logit-scale") + 1] == "1.0"
