@@ -539,7 +539,10 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
 - What would close the gaps: training closes part of them. Three times the steps on a GPU
   brought no-person frames to 2.48 % and the band above the head to 1.17 % (targets 2 % and
   1 %) but real-photo IoU only to 0.833 against landscape's 0.868, level from twice to three
-  times (above). The rest of the IoU gap needs more than steps: all the data trained that
+  times (above). Gen10's loss, aimed at the confident mistakes, did on 2 cores what those
+  steps did for the backgrounds (no-person 2.17 %, above the head 0.37 %) and moved IoU a
+  little (0.847); its outlines did not move (boundary F 0.590). A GPU-length run of gen10's
+  recipe on all the data is the next thing to measure. The rest of the IoU gap needs more than steps: all the data trained that
   long (the GPU runs saw a third of it), more photos of people in streets, shops and gyms
   with exact masks (no such set with clear terms was found within reach, see *not used*),
   then a larger network trained that way and distilled into this size.
@@ -567,7 +570,9 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   real photos 5, training 65, evaluation and card 3). This recipe's training took 71 minutes
   here (from prepared data; small epochs 56–83 s, the larger ones 86–201 s, validation at
   160×288 included), the whole build 74, so about 82 minutes from nothing: within the
-  90-minute budget, with little to spare on a slow day.
+  90-minute budget, with little to spare on a slow day. Gen10's loss costs about 10 % more a
+  step than gen9's (65 minutes of training): 76 minutes on a machine shared with other work
+  for about 15 of them, about 72 alone, so about 80 from nothing.
 - Hair edges are coarse: the model sees about 46,000 pixels of each frame.
 - Where a label comes from the teacher, this model learned MediaPipe's mistakes too."""
 
