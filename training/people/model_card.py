@@ -316,9 +316,11 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   entirely (one without it), which is what sent the gate's threshold to a calibrated model.
   Its int8 export agrees with the float model on 0.924 of the mask pixels of 60 training
   images (gen9: 0.959). Training took 76 minutes on a machine shared with about 15 minutes
-  of evaluation work: the loss costs about 10 % more a step (median epochs 62, 92 and 130
-  seconds at the three sizes against 54, 80 and 119), so about 72 minutes alone and a build
-  from nothing about 80, within the 90.
+  of evaluation work (median epochs 62, 92 and 130 seconds at the three sizes against gen9's
+  54, 80 and 119). A quiet rebuild of the recipe the same day (stopped at the session's end
+  after 38 epochs) ran its small epochs in 53–60 seconds and its middle ones in 78–80, as
+  gen9's: the loss costs nothing measurable, so training takes about 65 minutes alone and the
+  build from nothing about 73, as gen9's did.
 - **What changed since gen9, in the app** (2026-12-05): *the clean-up drops mask components
   the model is unsure of as a whole* (mean probability under 0.65,
   `PipelineSettings.min_component_mean`), the weights unchanged. On frames with nobody the
@@ -570,9 +572,9 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   real photos 5, training 65, evaluation and card 3). This recipe's training took 71 minutes
   here (from prepared data; small epochs 56–83 s, the larger ones 86–201 s, validation at
   160×288 included), the whole build 74, so about 82 minutes from nothing: within the
-  90-minute budget, with little to spare on a slow day. Gen10's loss costs about 10 % more a
-  step than gen9's (65 minutes of training): 76 minutes on a machine shared with other work
-  for about 15 of them, about 72 alone, so about 80 from nothing.
+  90-minute budget, with little to spare on a slow day. Gen10's loss costs nothing measurable
+  a step (a quiet rebuild's epochs: 53–60 s small, 78–80 s middle, as gen9's): about 65
+  minutes of training alone, 76 on a machine shared with other work.
 - Hair edges are coarse: the model sees about 46,000 pixels of each frame.
 - Where a label comes from the teacher, this model learned MediaPipe's mistakes too."""
 
