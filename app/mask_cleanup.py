@@ -76,6 +76,16 @@ def _labelled_pixels(binary: np.ndarray, labels: np.ndarray, count: int):
     return xs, ys, values, np.bincount(values, minlength=count)
 
 
+def _unsure(mean, min_mean: float, before=None):
+    """The gate's rule, for one component's mean or an array of them: under ``min_mean``, or,
+    for one that was foreground in the last frame (``before``: its mean there), under
+    ``min_mean - HOLD_MARGIN``."""
+    unsure = mean < min_mean
+    if before is not None:
+        unsure &= (mean < min_mean - HOLD_MARGIN) | (before < FOREGROUND_AT)
+    return unsure
+
+
 def _drop_if_unsure(
     probability: np.ndarray, binary: np.ndarray, min_mean: float, previous: np.ndarray | None
 ) -> None:
@@ -83,11 +93,8 @@ def _drop_if_unsure(
     mean = cv2.mean(probability, mask=binary)[0]
     if mean >= min_mean:
         return
-    if (
-        previous is not None
-        and mean >= min_mean - HOLD_MARGIN
-        and cv2.mean(previous, mask=binary)[0] >= FOREGROUND_AT
-    ):
+    before = None if previous is None else cv2.mean(previous, mask=binary)[0]
+    if not _unsure(mean, min_mean, before):
         return
     probability[binary.view(bool)] = 0.0
     binary[:] = 0
@@ -101,18 +108,19 @@ def _drop_unsure(
     min_mean: float,
     previous: np.ndarray | None,
 ) -> None:
-    """Clears components whose mean probability is under ``min_mean`` (held ones: under
-    ``min_mean - HOLD_MARGIN``) from ``probability`` and ``binary``, and zeroes their areas in
-    ``pixels`` so that the speck filter that follows sees them gone."""
+    """Clears the unsure components (``_unsure``) from ``probability`` and ``binary``, and
+    zeroes their areas in ``pixels`` so that the speck filter that follows sees them gone."""
     xs, ys, values, areas = pixels
-    sums = np.bincount(values, weights=probability[ys, xs], minlength=count)
-    unsure = sums < min_mean * areas
+    counted = np.maximum(areas, 1)  # label 0 (background) has no listed pixels
+    means = np.bincount(values, weights=probability[ys, xs], minlength=count) / counted
+    unsure = means < min_mean
     unsure[0] = False
-    if previous is not None and unsure.any():
-        before = np.bincount(values, weights=previous[ys, xs], minlength=count)
-        unsure &= (sums < (min_mean - HOLD_MARGIN) * areas) | (before < FOREGROUND_AT * areas)
     if not unsure.any():
         return
+    if previous is not None:
+        before = np.bincount(values, weights=previous[ys, xs], minlength=count) / counted
+        unsure = _unsure(means, min_mean, before)
+        unsure[0] = False
     remove = unsure[values]
     probability[ys[remove], xs[remove]] = 0.0
     binary[ys[remove], xs[remove]] = 0

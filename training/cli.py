@@ -357,8 +357,6 @@ def scale_logits(model, config, scale: float) -> None:
 
 def _with_input_size(contract, text: str):
     """The contract with another pixel budget; only a flexible model may change it."""
-    from dataclasses import replace
-
     try:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
@@ -370,7 +368,7 @@ def _with_input_size(contract, text: str):
     stride = contract.input_stride
     if width % stride or height % stride:
         raise ExportError(f"--input-size must be multiples of the model's stride {stride}.")
-    return replace(contract, input_width=width, input_height=height)
+    return dataclasses.replace(contract, input_width=width, input_height=height)
 
 
 def _fit_problem(args) -> str | None:

@@ -38,7 +38,6 @@ from softfocus.training.people.evaluate_real import person_free_crop
 from softfocus.training.people.onnx_teacher import teachers
 
 WIDTH = 640
-AGREE_IOU = 0.8
 NOBODY_AREA = 0.002  # both teachers under this share of the frame: nobody there
 MEAN_GATES = (0.0, 0.55, 0.6, 0.625, 0.65, 0.675, 0.7, 0.75)
 MISSED_IOU = 0.01  # a person frame scored under this lost its person entirely
@@ -59,7 +58,7 @@ def collect(photos: list[Path], segmenter: Segmenter, models: dict, limit: int) 
         if first.mean() < NOBODY_AREA and second.mean() < NOBODY_AREA:
             frames.append(("nobody", segmenter.process_lowres(image).copy(), None, image.shape))
             continue
-        if binary_iou(first, second) < AGREE_IOU:
+        if binary_iou(first, second) < real_photos.MIN_TEACHER_AGREEMENT:
             continue
         truth = (first_p + second_p) / 2 >= 0.5  # their mean, as real_photos.py labels
         frames.append(("person", segmenter.process_lowres(image).copy(), truth, image.shape))
