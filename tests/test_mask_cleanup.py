@@ -3,6 +3,7 @@
 import cv2
 import numpy as np
 
+from softfocus.app import mask_cleanup
 from softfocus.app.mask_cleanup import clean_mask
 from softfocus.app.mask_refine import MaskRefiner
 from softfocus.app.settings import PipelineSettings
@@ -108,3 +109,47 @@ def test_a_second_person_kept_last_frame_is_held_too():
     refiner.refine(unsure_blob(person_with_speck(), (30, 30), 0.8), settings)
     out = refiner.refine(unsure_blob(person_with_speck(), (30, 30), 0.6), settings)
     assert out[30, 30] > 0.5 and out[50, 112] == 1.0
+
+
+def person_away_from_the_edges():
+    """A person standing in the middle of the frame (none of their box on the frame's edge),
+    with a hole inside, a gap between arm and body open to the side, and a hole too large
+    to fill."""
+    mask = np.zeros((160, 288), np.float32)
+    cv2.rectangle(mask, (100, 30), (180, 140), 1.0, -1)
+    cv2.circle(mask, (140, 60), 3, 0.0, -1)  # a small hole
+    cv2.rectangle(mask, (101, 90), (115, 120), 0.0, -1)  # an open gap: touches the box's side
+    mask[90:120, 100] = 0.0
+    cv2.rectangle(mask, (130, 95), (165, 130), 0.0, -1)  # a hole over 1 % of the frame
+    return mask
+
+
+def test_holes_are_found_wherever_the_person_stands():
+    cleaned = clean_mask(person_away_from_the_edges(), 0.03)
+    assert cleaned[60, 140] == 1.0
+    assert cleaned[105, 108] == 0.0  # open to the room around the person
+    assert cleaned[110, 150] == 0.0  # too large: a gap the person makes, not a hole
+
+
+def noisy_frame():
+    """A person, an unsure blob, and far more specks than the few-component path takes (a dim,
+    noisy frame), each speck with a small hole of its own."""
+    mask = person_away_from_the_edges()
+    unsure_blob(mask, (250, 40), 0.55)
+    for i in range(mask_cleanup.FEW_COMPONENTS + 8):
+        x, y = 8 + 14 * (i % 4), 8 + 14 * (i // 4)
+        mask[y : y + 5, x : x + 5] = 0.95
+        mask[y + 2, x + 2] = 0.0
+    return mask
+
+
+def test_many_components_are_cleaned_as_a_few_are(monkeypatch):
+    mask = noisy_frame()
+    many = clean_mask(mask.copy(), 0.03, 0.65)
+    assert many[:100, :60].max() == 0.0  # every speck, far from the person, dropped
+    assert many[40, 250] == 0.0  # the unsure blob dropped
+    assert many[60, 140] == 1.0 and many[35, 105] == 1.0  # the person, hole filled
+    monkeypatch.setattr(mask_cleanup, "FEW_COMPONENTS", 10_000)
+    np.testing.assert_array_equal(clean_mask(mask.copy(), 0.03, 0.65), many)
+    monkeypatch.setattr(mask_cleanup, "FEW_COMPONENTS", 0)
+    np.testing.assert_array_equal(clean_mask(mask.copy(), 0.03, 0.65), many)
