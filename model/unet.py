@@ -19,6 +19,26 @@ BN_MOMENTUM = 0.9
 
 
 @keras.saving.register_keras_serializable(package="softfocus")
+class DepthToSpace(layers.Layer):
+    """Channels to a ``block``×``block`` cell of pixels (tf.nn.depth_to_space, NHWC; ONNX's
+    DepthToSpace in DCR order): the sub-pixel head's logits put in place."""
+
+    def __init__(self, block: int = 2, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.block = block
+
+    def call(self, x):
+        return tf.nn.depth_to_space(x, self.block)
+
+    def compute_output_shape(self, input_shape):
+        scaled = [None if d is None else d * self.block for d in input_shape[1:3]]
+        return (input_shape[0], *scaled, input_shape[3] // self.block**2)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "block": self.block}
+
+
+@keras.saving.register_keras_serializable(package="softfocus")
 class BilinearUpsample(layers.Layer):
     """×``factor`` bilinear upsampling that also works on a dynamic H×W (Keras' UpSampling2D
     needs static sizes in graph mode, so a flexible-input model could not be traced)."""
@@ -107,11 +127,19 @@ def build_unet(config: UNetConfig) -> keras.Model:
     elif config.head_skip:
         x = layers.Concatenate(name="head_concat")([x, skips[0]])
         x = _conv_block(x, config.filters[0], 1, "head", slope)
+    features = x
     x = layers.Conv2D(config.output_channels, 1, name="head_logits")(x)
     if config.stem_stride > 1 and config.flexible_input:
         x = BilinearUpsample(config.stem_stride, name="head_resize")(x)
     elif config.stem_stride > 1:
         x = layers.UpSampling2D(config.stem_stride, interpolation="bilinear", name="head_resize")(x)
+    if config.head_subpixel and config.stem_stride > 1:
+        cell = config.stem_stride
+        detail = layers.Conv2D(
+            config.output_channels * cell * cell, 1, kernel_initializer="zeros", name="head_detail"
+        )(features)
+        detail = DepthToSpace(cell, name="head_subpixel")(detail)
+        x = layers.Add(name="head_sharpen")([x, detail])
     activation = "sigmoid" if config.head == HEAD_SIGMOID else "softmax"
     outputs = layers.Activation(activation, name="probabilities", dtype="float32")(x)
     return keras.Model(inputs, outputs, name=f"unet_{config.name}")

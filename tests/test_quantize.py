@@ -155,3 +155,18 @@ def test_float_nodes_are_the_first_conv_and_the_head():
     ]
     graph = helper.make_graph(nodes, "g", [], [])
     assert float_nodes(graph) == ["first", "head", "up", "p"]
+
+
+def test_a_sub_pixel_heads_two_convs_stay_float():
+    helper = onnx.helper
+    nodes = [
+        helper.make_node("Conv", ["x", "w0"], ["c0"], name="m/stem_conv/convolution"),
+        helper.make_node("Conv", ["c0", "w1"], ["c1"], name="m/head_conv1/convolution"),
+        helper.make_node("Conv", ["c1", "w2"], ["c2"], name="m/head_logits/BiasAdd"),
+        helper.make_node("Resize", ["c2"], ["r"], name="m/head_resize/Resize"),
+        helper.make_node("Conv", ["c1", "w3"], ["c3"], name="m/head_detail/BiasAdd"),
+        helper.make_node("DepthToSpace", ["c3"], ["d"], name="m/head_subpixel/DepthToSpace"),
+        helper.make_node("Add", ["r", "d"], ["y"], name="m/head_sharpen/Add"),
+    ]
+    graph = helper.make_graph(nodes, "g", [], [])
+    assert float_nodes(graph) == [nodes[0].name, *(n.name for n in nodes[2:])]

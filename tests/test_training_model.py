@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -329,6 +330,41 @@ def _person_folder(root: Path, sizes: list[tuple[int, int]]):
         cv2.imwrite(str(root / "images" / f"s{i}.png"), image)
         cv2.imwrite(str(root / "masks" / f"s{i}.png"), mask)
     return load_dataset(masks=str(root), validation_fraction=0.25)
+
+
+def test_a_sub_pixel_head_starts_as_the_bilinear_one_and_exports_every_pixel_its_own(tmp_path):
+    """``head_subpixel`` adds a zero-initialised logit for each full-resolution pixel of the
+    stem's cell, so an untrained network is the bilinear head's exactly; once those weights
+    move, neighbouring pixels within a cell differ, and the export (flexible, with the
+    logits scaled) keeps parity at any multiple of the stride."""
+    import numpy as np
+
+    from softfocus.model.unet import build_unet
+    from softfocus.training.cli import scale_logits
+
+    sharp_config = get_preset("tiny", head="sigmoid", stem_stride=2, head_subpixel=True)
+    plain = build_unet(replace(sharp_config, head_subpixel=False))
+    sharp = build_unet(sharp_config)
+    for layer in plain.layers:
+        sharp.get_layer(layer.name).set_weights(layer.get_weights())
+    x = np.random.default_rng(0).random((2, 32, 32, 3), np.float32)
+    np.testing.assert_allclose(sharp.predict(x, verbose=0), plain.predict(x, verbose=0), atol=1e-6)
+
+    detail = sharp.get_layer("head_detail")
+    assert detail.get_weights()[0].shape[-1] == 4  # one logit a pixel of the 2×2 cell
+    rng = np.random.default_rng(1)
+    detail.set_weights([rng.normal(0, 1, w.shape).astype(np.float32) for w in detail.get_weights()])
+    before = sharp.predict(x, verbose=0)
+    assert np.abs(before - plain.predict(x, verbose=0)).max() > 0.05
+    logit = np.log(before / (1 - before))
+    scale_logits(sharp, sharp_config, 2.0)  # both of the head's convs: a temperature, exactly
+    after = sharp.predict(x, verbose=0)
+    np.testing.assert_allclose(np.log(after / (1 - after)), 2 * logit, atol=1e-3, rtol=1e-3)
+
+    flexible = replace(sharp_config, flexible_input=True)
+    model = build_unet(flexible)
+    model.set_weights(sharp.get_weights())
+    assert export_onnx(model, contract_for(flexible, "person"), tmp_path / "sharp.onnx") <= 1e-4
 
 
 def test_a_flexible_input_model_trains_on_every_shape_and_the_app_feeds_each_frame_its_own(

@@ -344,15 +344,17 @@ def _export(args) -> int:
 
 
 def scale_logits(model, config, scale: float) -> None:
-    """Multiplies the sigmoid head's logits by ``scale`` (its 1×1 conv's kernel and bias, in
-    place): what a temperature does, exactly, since only a linear resize follows the conv."""
+    """Multiplies the sigmoid head's logits by ``scale`` (its 1×1 convs' kernels and biases,
+    in place): what a temperature does, exactly, since only linear steps follow them (the
+    resize, and a sub-pixel head's depth-to-space and sum)."""
     if config.head != HEAD_SIGMOID:
         raise ExportError("--logit-scale needs a sigmoid head (a foreground-probability model).")
     if not 0.1 <= scale <= 10.0:
         raise ExportError(f"--logit-scale must be between 0.1 and 10, not {scale}.")
-    layer = model.get_layer("head_logits")
-    kernel, bias = layer.get_weights()
-    layer.set_weights([kernel * scale, bias * scale])
+    for layer in model.layers:
+        if layer.name in ("head_logits", "head_detail"):  # the sub-pixel head's logits too
+            kernel, bias = layer.get_weights()
+            layer.set_weights([kernel * scale, bias * scale])
 
 
 def _with_input_size(contract, text: str):

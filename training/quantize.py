@@ -94,13 +94,19 @@ def calibration_and_check(
 
 
 def float_nodes(graph) -> list[str]:
-    """Names of the nodes that stay float: the first convolution, and the last one with all
-    that follows it (ONNX graphs are stored in topological order)."""
+    """Names of the nodes that stay float: the first convolution, and the head: the last one
+    with all that follows it, from the logits' conv on where the head has two (the sub-pixel
+    head's: ``head_logits`` is upsampled and added to ``head_detail``; ONNX graphs are stored
+    in topological order, and the exported nodes keep the Keras layers' names)."""
     names = [node.name for node in graph.node]
     convs = [i for i, node in enumerate(graph.node) if node.op_type == "Conv"]
     if not convs:
         return []
-    return [names[convs[0]], *names[convs[-1] :]]
+    head = convs[-1]
+    logits = [i for i in convs if "head_logits" in names[i]]
+    if logits and "head_detail" in names[head]:
+        head = logits[0]
+    return [names[convs[0]], *names[head:]]
 
 
 def quantize_int8(
