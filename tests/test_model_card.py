@@ -81,6 +81,12 @@ def test_the_architecture_line_describes_the_preset_the_run_was_fitted_with():
     separable = model_card.architecture_line(asdict(get_preset("person_separable")))
     assert "(16, 32, 96, 192 filters), a 2× conv bridge (192 filters) at 1/32" in separable
     assert "depthwise-separable convs below the first level" in separable
+    assert "sub-pixel" not in person
+    sharp = model_card.architecture_line(asdict(get_preset("person_sharp")))
+    assert sharp.endswith(
+        "bilinear ×2 plus a sub-pixel head (a 1×1 conv's logit for each pixel "
+        "of the 2×2 cell, by DepthToSpace)"
+    )
 
 
 def test_the_training_row_says_how_many_epochs_trained_small():

@@ -752,10 +752,16 @@ def architecture_line(preset: dict) -> str:
     if separable:
         below = "the first level" if separable == 1 else f"the first {separable} levels"
         bridge += f"; depthwise-separable convs below {below}"
+    upsampling = "bilinear ×2"
+    if preset.get("head_subpixel"):
+        upsampling = (
+            "bilinear ×2 plus a sub-pixel head (a 1×1 conv's logit for each pixel of the 2×2 "
+            "cell, by DepthToSpace)"
+        )
     return (
         f"U-Net, stride-2 stem ({stem} filters), {blocks} "
         f"({', '.join(str(f) for f in filters)} filters){bridge}, ConvTranspose decoder with "
-        f"skips (in ONNX a 2×2 conv and DepthToSpace each, the same sums), {head}, bilinear ×2"
+        f"skips (in ONNX a 2×2 conv and DepthToSpace each, the same sums), {head}, {upsampling}"
     )
 
 
