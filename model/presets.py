@@ -186,7 +186,9 @@ PRESETS["person_wide"] = replace(
 
 # The wide person network with a sub-pixel head (``head_subpixel``): logits for each pixel
 # of the 160×288 input rather than 80×144 upsampled, for one more 1×1 conv at 80×144 (about
-# 0.3 % more multiply-adds).
+# 0.3 % more multiply-adds). Built with gen10's recipe (2026-12-05) it scored no better on
+# the real photos (boundary F 0.584 against 0.590) and ran 5 % slower than landscape; kept
+# for the next search (the model card's *Tried with gen10*).
 PRESETS["person_sharp"] = replace(PRESETS["person_wide"], name="person_sharp", head_subpixel=True)
 
 

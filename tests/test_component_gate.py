@@ -37,3 +37,14 @@ def test_the_log_loss_finds_an_underconfident_models_temperature():
     table = component_gate.log_loss_by_scale(frames_, scales=(1.0, 2.0, 4.0))
     assert table[4.0][0] < table[2.0][0] < table[1.0][0]
     assert abs(table[1.0][1] - 0.731) < 0.01
+
+
+def test_a_logit_offset_moves_the_masks_threshold_both_ways():
+    """A positive offset grows the mask (the unsure blob passes the gate), a negative one
+    shrinks it; zero leaves the probabilities as they were."""
+    same = component_gate.shifted(frames(), 0.0)
+    np.testing.assert_allclose(same[0][1], frames()[0][1], atol=1e-5)
+    more = component_gate.score(component_gate.shifted(frames(), 2.0), 0.65, 0.03)
+    less = component_gate.score(component_gate.shifted(frames(), -4.0), 0.65, 0.03)
+    assert more["no_person"] > 0.1  # 0.6 → 0.92: sure enough to stay
+    assert less["missed"] == 1 and less["no_person"] == 0.0  # 0.95 → 0.26: the person lost

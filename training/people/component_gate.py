@@ -19,6 +19,9 @@ lowest is the temperature the export should apply (``softfocus-train export --lo
 build.py's LOGIT_SCALE was read here off the unscaled gen10 model: 2.5). A gate threshold only
 means something for a calibrated model: on gen10 before scaling, its people sat near 0.73 and
 the gate at 0.65 lost 76 people where 6 were lost without it.
+
+Last it moves the mask's threshold (an offset on the logits) to show the trade between IoU
+and no-person area that a different threshold would make.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ NOBODY_AREA = 0.002  # both teachers under this share of the frame: nobody there
 MEAN_GATES = (0.0, 0.55, 0.6, 0.625, 0.65, 0.675, 0.7, 0.75)
 MISSED_IOU = 0.01  # a person frame scored under this lost its person entirely
 LOGIT_SCALES = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5)
+LOGIT_OFFSETS = (-1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0)
 
 
 def collect(photos: list[Path], segmenter: Segmenter, models: dict, limit: int) -> list[tuple]:
@@ -113,6 +117,17 @@ def log_loss_by_scale(frames: list[tuple], scales=LOGIT_SCALES) -> dict[float, t
     return table
 
 
+def shifted(frames: list[tuple], offset: float) -> list[tuple]:
+    """The frames with ``offset`` added to the model's logits: the mask's threshold moved
+    (positive: more foreground), as a bias in the export's head would move it."""
+    out = []
+    for kind, lowres, truth, shape in frames:
+        p = np.clip(lowres.astype(np.float64), 1e-6, 1 - 1e-6)
+        q = 1 / (1 + np.exp(-(np.log(p / (1 - p)) + offset)))
+        out.append((kind, q.astype(np.float32), truth, shape))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, required=True, help="a folder of photos")
@@ -143,6 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {label:22s} {100 * s['no_person']:6.2f}% {s['mean_iou']:7.4f} "
             f"{s['below_half']:5d} {s['missed']:5d}"
+        )
+    print("logit offset (the app's gate on) | no-person area | IoU | below 0.5 | missed")
+    for offset in LOGIT_OFFSETS:
+        s = score(shifted(frames, offset), default, share)
+        print(
+            f"  {offset:+5.2f}                  {100 * s['no_person']:6.2f}% "
+            f"{s['mean_iou']:7.4f} {s['below_half']:5d} {s['missed']:5d}"
         )
     return 0
 
