@@ -83,11 +83,16 @@ class _Components:
         self.labels = labels
         self.areas = np.zeros(count, np.int64)
         self.boxes = np.zeros((count, 4), np.int64)
+        # Each component's pixels over its box, made once: the gate, the speck filter and the
+        # clearing of two images all read them.
+        self._pixels: dict[int, np.ndarray] = {}
         if count - 1 <= FEW_COMPONENTS:
             for label in range(1, count):
-                x, y, w, h = cv2.boundingRect(np.equal(labels, label).view(np.uint8))
+                whole = np.equal(labels, label)
+                x, y, w, h = cv2.boundingRect(whole.view(np.uint8))
                 self.boxes[label] = x, y, x + w, y + h
-                self.areas[label] = cv2.countNonZero(self.pixels(label).view(np.uint8))
+                self._pixels[label] = whole[y : y + h, x : x + w]
+                self.areas[label] = cv2.countNonZero(self._pixels[label].view(np.uint8))
         else:
             label_type = cv2.CV_16U if labels.dtype == np.uint16 else cv2.CV_32S
             _, self.labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
@@ -105,7 +110,9 @@ class _Components:
 
     def pixels(self, label: int) -> np.ndarray:
         """The component's pixels, as a boolean mask over its bounding box."""
-        return np.equal(self.labels[self.box(label)], label)
+        if label not in self._pixels:
+            self._pixels[label] = np.equal(self.labels[self.box(label)], label)
+        return self._pixels[label]
 
     def mean(self, image: np.ndarray, label: int) -> float:
         return cv2.mean(image[self.box(label)], mask=self.pixels(label).view(np.uint8))[0]

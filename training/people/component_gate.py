@@ -106,9 +106,8 @@ def log_loss_by_scale(frames: list[tuple], scales=LOGIT_SCALES) -> dict[float, t
             truth = cv2.resize(truth.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
         probabilities.append(lowres.ravel())
         truths.append(truth.ravel())
-    p = np.clip(np.concatenate(probabilities).astype(np.float64), 1e-6, 1 - 1e-6)
+    logit = _logits(np.concatenate(probabilities))
     truth = np.concatenate(truths)
-    logit = np.log(p / (1 - p))
     table = {}
     for scale in scales:
         q = np.clip(1 / (1 + np.exp(-scale * logit)), 1e-7, 1 - 1e-7)
@@ -122,10 +121,15 @@ def shifted(frames: list[tuple], offset: float) -> list[tuple]:
     (positive: more foreground), as a bias in the export's head would move it."""
     out = []
     for kind, lowres, truth, shape in frames:
-        p = np.clip(lowres.astype(np.float64), 1e-6, 1 - 1e-6)
-        q = 1 / (1 + np.exp(-(np.log(p / (1 - p)) + offset)))
+        q = 1 / (1 + np.exp(-(_logits(lowres) + offset)))
         out.append((kind, q.astype(np.float32), truth, shape))
     return out
+
+
+def _logits(probability: np.ndarray) -> np.ndarray:
+    """The model's logits back from its probabilities (float64, clipped off 0 and 1)."""
+    p = np.clip(probability.astype(np.float64), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
 
 
 def main(argv: list[str] | None = None) -> int:
