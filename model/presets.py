@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 HEAD_SOFTMAX = "softmax"
 HEAD_SIGMOID = "sigmoid"
-SIGMOID_LOSSES = ("bce_dice", "edge_bce_dice", "hard_edge_bce_dice")  # training/losses.py
+# training/losses.py
+SIGMOID_LOSSES = ("bce_dice", "edge_bce_dice", "hard_edge_bce_dice", "hard_edge_bce_lovasz")
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class UNetConfig:
     flexible_input: bool = False  # any H×W multiple of the stride (contract input_stride)
     learning_rate: float = 0.01
     # Sigmoid heads: "bce_dice", "edge_bce_dice" (BCE weighted towards the label's edges), or
-    # "hard_edge_bce_dice" (that, on the pixels still wrong only: training/losses.py).
+    # "hard_edge_bce_dice" (that, on the pixels still wrong only: training/losses.py), or
+    # "hard_edge_bce_lovasz" (that with the Lovász loss, a surrogate of each image's IoU, for Dice).
     loss: str = "bce_dice"
     batch_size: int = 64
     epochs: int = 40

@@ -281,6 +281,55 @@ def test_hard_pixel_loss_charges_only_what_is_still_wrong():
     assert dice_only < 0.1
 
 
+def _sorted_lovasz(label: np.ndarray, prediction: np.ndarray) -> float:
+    """The Lovász-softmax loss as the paper writes it (Berman et al. 2018): a full sort per image
+    and class, the classes present only."""
+    losses = []
+    for truth, probability in zip(
+        label.reshape(len(label), -1), prediction.reshape(len(label), -1)
+    ):
+        per_class = []
+        for labels, p in (
+            ((truth >= 0.5) * 1.0, probability),
+            ((truth < 0.5) * 1.0, 1 - probability),
+        ):
+            if labels.max() == 0:
+                continue
+            errors = np.abs(labels - p)
+            order = np.argsort(-errors, kind="stable")
+            ranked = labels[order]
+            union = ranked.sum() + np.cumsum(1 - ranked)
+            jaccard = 1 - (ranked.sum() - np.cumsum(ranked)) / union
+            per_class.append(float(errors[order] @ np.diff(jaccard, prepend=0.0)))
+        losses.append(np.mean(per_class))
+    return float(np.mean(losses))
+
+
+def test_lovasz_loss_is_the_papers_and_pays_each_images_iou():
+    from softfocus.training.losses import hard_edge_bce_lovasz_loss, lovasz_loss
+
+    rng = np.random.default_rng(0)
+    label = (rng.random((3, 24, 40, 1)) > 0.6).astype(np.float32)
+    label[1] = 0.0  # a frame with nobody: only its background counts
+    prediction = rng.random(label.shape).astype(np.float32)
+    # binned ranks give the sorted loss (to well within a bin's width)
+    assert float(lovasz_loss(label, prediction)) == pytest.approx(
+        _sorted_lovasz(label, prediction), abs=1e-3
+    )
+    assert float(lovasz_loss(label, label)) == 0.0
+    # on a hard (0/1) prediction it is 1 − IoU, averaged over the classes present
+    hard = (rng.random(label.shape) > 0.5).astype(np.float32)
+    ious = []
+    for truth, guess in zip(label >= 0.5, hard >= 0.5):
+        per_class = [
+            (t & g).sum() / (t | g).sum() for t, g in ((truth, guess), (~truth, ~guess)) if t.any()
+        ]
+        ious.append(np.mean(per_class))
+    assert float(lovasz_loss(label, hard)) == pytest.approx(1 - np.mean(ious), abs=1e-5)
+    # the loss that carries it is finite on the same batch
+    assert np.isfinite(float(hard_edge_bce_lovasz_loss(label, prediction)))
+
+
 def test_fit_takes_another_loss_than_the_presets(tmp_path):
     from softfocus.training.cli import main as cli_main
 

@@ -84,10 +84,69 @@ def hard_edge_bce_dice_loss(y_true, y_pred):
     return tf.reduce_sum(weights * hard * kl) / normaliser + 0.5 * soft_dice_loss(y_true, y_pred)
 
 
+# Errors are ranked in this many equal bins rather than sorted: a full sort of a 160×288 batch of
+# 16 costs 25 ms a step on 2 cores, the bins about a tenth of that, and within a bin of width
+# 1/1024 the order changes the loss by less than the bin's width.
+LOVASZ_BINS = 1024
+
+
+def lovasz_loss(y_true, y_pred):
+    """The Lovász-softmax loss over the two classes (person, background) of each image: a convex
+    surrogate of 1 − IoU, so each image's IoU is what is paid, as the evaluation scores it.
+
+    Soft Dice is a relaxation of the same thing, but its gradient on a pixel shrinks with the
+    prediction's confidence everywhere; Lovász weighs each pixel's error by how much it moves
+    the IoU once all errors are ranked (Berman et al. 2018), so a few large wrong regions (a
+    facade taken as person) are paid at their full share of the union. Classes absent from an
+    image are left out, as the paper's ``classes='present'`` does: a frame with nobody pays
+    only for its background.
+
+    The Jaccard loss of getting the k worst pixels wrong is evaluated at the end of each error
+    bin (from its cumulative counts of person and background pixels) and its step across the
+    bin shared among the bin's pixels: the paper's gradient, summed over the bin.
+    """
+    batch = tf.shape(y_pred)[0]
+    truth = tf.reshape(tf.cast(y_true >= 0.5, y_pred.dtype), (batch, -1))
+    errors = tf.abs(truth - tf.reshape(y_pred, (batch, -1)))  # the same for either class
+    # Bin 0 holds the largest errors.
+    rank = LOVASZ_BINS - 1 - tf.minimum(tf.cast(errors * LOVASZ_BINS, tf.int32), LOVASZ_BINS - 1)
+    segments = rank + LOVASZ_BINS * tf.range(batch)[:, None]
+    count_segments = batch * LOVASZ_BINS
+
+    def per_bin(values):
+        sums = tf.math.unsorted_segment_sum(values, segments, count_segments)
+        return tf.reshape(sums, (batch, LOVASZ_BINS))
+
+    in_bin = tf.maximum(per_bin(tf.ones_like(errors)), 1.0)
+    total, count = 0.0, 0.0
+    for labels in (truth, 1.0 - truth):
+        positives = per_bin(labels)
+        negatives = per_bin(1.0 - labels)
+        present = tf.reduce_sum(positives, -1, keepdims=True)
+        union = present + tf.cumsum(negatives, -1)
+        jaccard = 1.0 - (present - tf.cumsum(positives, -1)) / tf.maximum(union, 1.0)
+        step = jaccard - tf.pad(jaccard[:, :-1], [[0, 0], [1, 0]])
+        weight = tf.stop_gradient(tf.gather(step / in_bin, rank, batch_dims=1))
+        is_present = tf.cast(present[:, 0] > 0, y_pred.dtype)
+        total += is_present * tf.reduce_sum(errors * weight, -1)
+        count += is_present
+    return tf.reduce_mean(total / tf.maximum(count, 1.0))
+
+
+def hard_edge_bce_lovasz_loss(y_true, y_pred):
+    """``hard_edge_bce_dice_loss`` with the Lovász loss in place of soft Dice."""
+    weights = 1.0 + EDGE_WEIGHT * edge_band(y_true)[..., 0]
+    kl = _label_kl(y_true, y_pred)
+    hard = tf.cast(kl > -tf.math.log(HARD_BELOW), kl.dtype)
+    normaliser = tf.maximum(tf.reduce_sum(weights * hard), HARD_MIN_SHARE * tf.reduce_sum(weights))
+    return tf.reduce_sum(weights * hard * kl) / normaliser + 0.5 * lovasz_loss(y_true, y_pred)
+
+
 LOSSES = {
     "bce_dice": bce_dice_loss,
     "edge_bce_dice": edge_weighted_bce_dice_loss,
     "hard_edge_bce_dice": hard_edge_bce_dice_loss,
+    "hard_edge_bce_lovasz": hard_edge_bce_lovasz_loss,
 }
 
 
@@ -108,5 +167,6 @@ CUSTOM_OBJECTS = {
     "soft_dice_loss": soft_dice_loss,
     "edge_weighted_bce_dice_loss": edge_weighted_bce_dice_loss,
     "hard_edge_bce_dice_loss": hard_edge_bce_dice_loss,
+    "hard_edge_bce_lovasz_loss": hard_edge_bce_lovasz_loss,
     "BilinearUpsample": BilinearUpsample,
 }
