@@ -77,11 +77,16 @@ def hard_edge_bce_dice_loss(y_true, y_pred):
     what the person model still gets wrong on real photos is a few confident regions — a
     facade, a pillar, a strip beside the person taken as person. Plain and edge-weighted BCE
     pay those as a small share of a mean over every pixel; this pays them in full."""
+    return _hard_edge_bce(y_true, y_pred) + 0.5 * soft_dice_loss(y_true, y_pred)
+
+
+def _hard_edge_bce(y_true, y_pred):
+    """The edge-weighted BCE (less the label's entropy) over the pixels still wrong."""
     weights = 1.0 + EDGE_WEIGHT * edge_band(y_true)[..., 0]
     kl = _label_kl(y_true, y_pred)
     hard = tf.cast(kl > -tf.math.log(HARD_BELOW), kl.dtype)
     normaliser = tf.maximum(tf.reduce_sum(weights * hard), HARD_MIN_SHARE * tf.reduce_sum(weights))
-    return tf.reduce_sum(weights * hard * kl) / normaliser + 0.5 * soft_dice_loss(y_true, y_pred)
+    return tf.reduce_sum(weights * hard * kl) / normaliser
 
 
 # Errors are ranked in this many equal bins rather than sorted: a full sort of a 160×288 batch of
@@ -135,11 +140,7 @@ def lovasz_loss(y_true, y_pred):
 
 def hard_edge_bce_lovasz_loss(y_true, y_pred):
     """``hard_edge_bce_dice_loss`` with the Lovász loss in place of soft Dice."""
-    weights = 1.0 + EDGE_WEIGHT * edge_band(y_true)[..., 0]
-    kl = _label_kl(y_true, y_pred)
-    hard = tf.cast(kl > -tf.math.log(HARD_BELOW), kl.dtype)
-    normaliser = tf.maximum(tf.reduce_sum(weights * hard), HARD_MIN_SHARE * tf.reduce_sum(weights))
-    return tf.reduce_sum(weights * hard * kl) / normaliser + 0.5 * lovasz_loss(y_true, y_pred)
+    return _hard_edge_bce(y_true, y_pred) + 0.5 * lovasz_loss(y_true, y_pred)
 
 
 LOSSES = {
