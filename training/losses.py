@@ -122,11 +122,12 @@ def lovasz_loss(y_true, y_pred):
         sums = tf.math.unsorted_segment_sum(values, segments, count_segments)
         return tf.reshape(sums, (batch, LOVASZ_BINS))
 
-    in_bin = tf.maximum(per_bin(tf.ones_like(errors)), 1.0)
+    in_bin = per_bin(tf.ones_like(errors))
+    person = per_bin(truth)
+    background = in_bin - person  # whole counts: exact in float32
+    in_bin = tf.maximum(in_bin, 1.0)
     total, count = 0.0, 0.0
-    for labels in (truth, 1.0 - truth):
-        positives = per_bin(labels)
-        negatives = per_bin(1.0 - labels)
+    for positives, negatives in ((person, background), (background, person)):
         present = tf.reduce_sum(positives, -1, keepdims=True)
         union = present + tf.cumsum(negatives, -1)
         jaccard = 1.0 - (present - tf.cumsum(positives, -1)) / tf.maximum(union, 1.0)
