@@ -6,9 +6,12 @@ import pytest
 
 from softfocus.training.labels import alpha_to_trimap
 from softfocus.training.people.composite import (
+    DETAIL_LOG_RATIO,
     composite,
     crop_to_alpha,
+    detail,
     frame_person,
+    paste,
     scene_crop,
     webcam_crop,
 )
@@ -75,6 +78,43 @@ def test_composite_label_is_exactly_the_pasted_alpha():
     # person, it is the person's colour: the label is the paste.
     assert np.abs(frame[alpha == 0].astype(int) - (20, 200, 20)).max() <= 1
     assert (frame[alpha == 1][:, 1] < 150).all()
+
+
+def test_match_detail_defocuses_a_person_sharper_than_the_scene_and_only_then():
+    """A pasted person full of fine texture on a soft scene is blurred until it holds at most
+    exp(DETAIL_LOG_RATIO's top) the scene's texture; one already softer is pasted as it is;
+    without the option the paste is the plain alpha blend. Background pixels stay the scene."""
+    rng = np.random.default_rng(0)
+    height, width = 128, 224
+    alpha = np.zeros((height, width), np.float32)
+    cv2.ellipse(alpha, (112, 70), (40, 60), 0, 0, 360, 1.0, -1)
+    speckled = rng.integers(0, 256, (height, width, 3)).astype(np.uint8)
+    soft_scene = cv2.GaussianBlur(
+        rng.integers(0, 256, (height, width, 3)).astype(np.uint8), (0, 0), 2
+    )
+    soft_scene = soft_scene.astype(np.float32)
+    inside = cv2.erode((alpha > 0.9).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    outside = alpha < 0.1
+
+    def ratio(frame):
+        gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.float32)
+        scene_gray = cv2.cvtColor(soft_scene.astype(np.uint8), cv2.COLOR_BGR2GRAY)
+        return detail(gray, inside) / detail(scene_gray.astype(np.float32), outside)
+
+    plain = paste(speckled, alpha, soft_scene, rng)
+    a = alpha[..., None]
+    assert np.array_equal(
+        plain, np.clip(speckled * a + soft_scene * (1 - a), 0, 255).astype(np.uint8)
+    )
+    assert ratio(plain) > 5
+    matched = paste(speckled, alpha, soft_scene, rng, match_detail=True)
+    assert ratio(matched) <= np.exp(DETAIL_LOG_RATIO[1]) * 1.05
+    assert np.array_equal(matched[outside], plain[outside])
+
+    sharp_scene = rng.integers(0, 256, (height, width, 3)).astype(np.float32)
+    calm = np.full((height, width, 3), 120, np.uint8)
+    kept = paste(calm, alpha, sharp_scene, rng, match_detail=True)
+    assert np.array_equal(kept, paste(calm, alpha, sharp_scene, rng))
 
 
 def test_webcam_framing_runs_the_body_off_the_bottom_edge():

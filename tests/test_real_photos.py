@@ -364,9 +364,9 @@ def test_real_photos_are_the_same_for_any_number_of_workers(source, tmp_path):
 
 
 def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp_path, monkeypatch):
-    """The person build reuses the samples on disk unless --permissive-only, --no-person or
-    the list of sources differ from what made them; a manifest from before --no-person was
-    recorded counts as the default."""
+    """The person build reuses the samples on disk unless --permissive-only, --no-person,
+    --snap-labels, --match-detail or the list of sources differ from what made them; a
+    manifest from before --no-person was recorded counts as the default."""
     from softfocus.training.people import build
 
     out = run(source)  # three frames with nobody
@@ -375,16 +375,23 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
     assert json.loads(made)["no_person_frames"] == 3
 
     def options(
-        no_person: int = 2000, permissive_only: bool = False, snap_labels: bool = False
+        no_person: int = 2000,
+        permissive_only: bool = False,
+        snap_labels: bool = False,
+        match_detail: bool = False,
     ) -> argparse.Namespace:
         return argparse.Namespace(
-            no_person=no_person, permissive_only=permissive_only, snap_labels=snap_labels
+            no_person=no_person,
+            permissive_only=permissive_only,
+            snap_labels=snap_labels,
+            match_detail=match_detail,
         )
 
     assert build.real_photos_match(manifest, options(3))
     assert not build.real_photos_match(manifest, options())
     assert not build.real_photos_match(manifest, options(3, permissive_only=True))
     assert not build.real_photos_match(manifest, options(3, snap_labels=True))
+    assert not build.real_photos_match(manifest, options(3, match_detail=True))
     old = json.loads(manifest.read_text())
     del old["no_person_frames"]
     manifest.write_text(json.dumps(old))

@@ -46,13 +46,16 @@ from softfocus.model.contract import letterboxed_area
 from softfocus.training.metrics import binary_iou
 from softfocus.training.people import backgrounds as bg
 from softfocus.training.people.composite import (
+    SHARPEN_CHANCE,
     Cutout,
     composite,
     crop_to_alpha,
     fill_background,
     jitter_colour,
     letterboxed,
+    paste,
     scene_crop,
+    sharpened,
     webcam_crop,
     webcam_degrade,
 )
@@ -484,9 +487,19 @@ GROUP_SIZES = (1, 2, 3, 4)
 GROUP_WEIGHTS = (0.45, 0.25, 0.18, 0.12)
 
 
-def composite_anywhere(cutouts: list[Cutout], background: np.ndarray, width: int, height: int, rng):
-    """One person placed anywhere, or a group of two to four; the label is the pasted alpha."""
+def composite_anywhere(
+    cutouts: list[Cutout],
+    background: np.ndarray,
+    width: int,
+    height: int,
+    rng,
+    match_detail: bool = False,
+):
+    """One person placed anywhere, or a group of two to four; the label is the pasted alpha;
+    ``match_detail``: each person no sharper than the scene (composite.DETAIL_LOG_RATIO)."""
     frame = fill_background(background, width, height, rng)
+    if match_detail and rng.random() < SHARPEN_CHANCE:
+        frame = sharpened(frame, rng)
     label = np.zeros((height, width), np.float32)
     count = min(len(cutouts), int(rng.choice(GROUP_SIZES, p=GROUP_WEIGHTS)))
     chosen = [cutouts[int(i)] for i in rng.choice(len(cutouts), count, replace=False)]
@@ -497,8 +510,7 @@ def composite_anywhere(cutouts: list[Cutout], background: np.ndarray, width: int
     for person, alpha in people:
         if rng.random() < TINT_CHANCE:
             person = jitter_colour(person, rng, strength=TINT)
-        a = alpha[..., None]
-        frame = np.clip(person * a + frame * (1 - a), 0, 255).astype(np.uint8)
+        frame = paste(person, alpha, frame.astype(np.float32), rng, match_detail)
         label = np.maximum(label, alpha)
     return webcam_degrade(frame, rng), label
 
@@ -716,9 +728,17 @@ class SceneMaker:
 
     CHUNK = 250
 
-    def __init__(self, out: Path, cutouts: list, empty_rooms: list, wallpapers: list, seed: int):
+    def __init__(
+        self,
+        out: Path,
+        cutouts: list,
+        empty_rooms: list,
+        wallpapers: list,
+        seed: int,
+        match_detail: bool = False,
+    ):
         self.out, self.cutouts, self.empty_rooms = out, cutouts, empty_rooms
-        self.wallpapers, self.seed = wallpapers, seed
+        self.wallpapers, self.seed, self.match_detail = wallpapers, seed, match_detail
 
     def __call__(self, job: tuple[str, int, int]) -> dict[str, int]:
         what, first, last = job
@@ -729,14 +749,20 @@ class SceneMaker:
             scene = pick_background(self.empty_rooms, self.wallpapers, rng)
             if what == "no_person":
                 frame = fill_background(scene, width, height, rng)
+                if self.match_detail and rng.random() < SHARPEN_CHANCE:
+                    frame = sharpened(frame, rng)  # as sharp as the scenes people are pasted on
                 label = np.zeros((height, width))
                 write("no_person", f"real_noperson{i:04d}", webcam_degrade(frame, rng), label)
             elif rng.random() < 0.5:
-                frame, label = composite_anywhere(self.cutouts, scene, width, height, rng)
+                frame, label = composite_anywhere(
+                    self.cutouts, scene, width, height, rng, self.match_detail
+                )
                 write("composites", f"real_composite{i:05d}", frame, label)
             else:
                 cutout = self.cutouts[int(rng.integers(len(self.cutouts)))]
-                frame, label = composite(cutout, scene, width, height, rng)
+                frame, label = composite(
+                    cutout, scene, width, height, rng, match_detail=self.match_detail
+                )
                 write("composites", f"real_composite{i:05d}", frame, label)
         return write.counts
 
@@ -822,6 +848,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="snap the teachers' labels to each photo's edges (the app's guided filter)",
     )
+    parser.add_argument(
+        "--match-detail",
+        action="store_true",
+        help="pasted people no sharper than their scenes (composite.DETAIL_LOG_RATIO)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--workers",
@@ -839,6 +870,7 @@ def main(argv: list[str] | None = None) -> int:
         "permissive_only": args.permissive_only,
         "no_person_frames": args.no_person,
         "snapped_labels": args.snap_labels,
+        "matched_detail": args.match_detail,
         "left_out_as_unclear": [
             s.name for s in SOURCES if s.use == "train" and not s.permissive and s not in sources
         ],
@@ -903,7 +935,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
 
     def scene_maker() -> SceneMaker:
-        return SceneMaker(args.out, cutouts, empty_rooms, wallpapers, args.seed)
+        return SceneMaker(args.out, cutouts, empty_rooms, wallpapers, args.seed, args.match_detail)
 
     scene_jobs = _chunks("composites", args.composites * len(cutouts))
     scene_jobs += _chunks("no_person", args.no_person)
