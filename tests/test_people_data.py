@@ -153,3 +153,35 @@ def test_scene_crops_put_the_head_low_as_well_as_high():
     assert len(tops) >= 50  # the person is in (nearly) every crop
     assert (tops >= 0.3).mean() > 0.25  # the head low in the frame, often
     assert (tops <= 0.1).mean() > 0.15  # and near the top (or cut by it), too
+
+
+def test_texture_variants_change_texture_only_away_from_the_outline():
+    """texture_cue's four frames: the photo as shot; the background sharpened or defocused
+    beyond the margin; the person defocused inside the inset; the outline's own band as shot
+    in all four, so a change in the model's mask is the texture's doing."""
+    from softfocus.training.people.texture_cue import INSET_PX, MARGIN_PX, texture_variants
+
+    rng = np.random.default_rng(1)
+    image = cv2.GaussianBlur(rng.integers(0, 256, (120, 160, 3)).astype(np.uint8), (0, 0), 1.0)
+    truth = np.zeros((120, 160), bool)
+    truth[30:100, 50:110] = True
+    frames = texture_variants(image, truth)
+    assert frames["as shot"] is image
+    band = np.zeros_like(truth)
+    band[30 - MARGIN_PX + 1 : 100 + MARGIN_PX - 1, 50 - MARGIN_PX + 1 : 110 + MARGIN_PX - 1] = True
+    band[30 + INSET_PX : 100 - INSET_PX, 50 + INSET_PX : 110 - INSET_PX] = False
+    away = np.ones_like(truth)
+    away[30 - MARGIN_PX : 100 + MARGIN_PX, 50 - MARGIN_PX : 110 + MARGIN_PX] = False
+
+    def texture(frame, where):
+        gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.float32)
+        return detail(gray, where)
+
+    for frame in frames.values():
+        assert np.array_equal(frame[band], image[band])
+    assert texture(frames["background sharpened"], away) > 1.5 * texture(image, away)
+    assert texture(frames["background defocused"], away) < 0.5 * texture(image, away)
+    inner = np.zeros_like(truth)
+    inner[40:90, 60:100] = True
+    assert texture(frames["person defocused"], inner) < 0.5 * texture(image, inner)
+    assert np.array_equal(frames["person defocused"][away], image[away])
