@@ -378,7 +378,7 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
         no_person: int = 2000,
         permissive_only: bool = False,
         snap_labels: bool = False,
-        match_detail: bool = False,
+        match_detail: float = 0.0,
     ) -> argparse.Namespace:
         return argparse.Namespace(
             no_person=no_person,
@@ -391,7 +391,8 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
     assert not build.real_photos_match(manifest, options())
     assert not build.real_photos_match(manifest, options(3, permissive_only=True))
     assert not build.real_photos_match(manifest, options(3, snap_labels=True))
-    assert not build.real_photos_match(manifest, options(3, match_detail=True))
+    assert not build.real_photos_match(manifest, options(3, match_detail=1.0))
+    assert not build.real_photos_match(manifest, options(3, match_detail=0.5))
     old = json.loads(manifest.read_text())
     del old["no_person_frames"]
     manifest.write_text(json.dumps(old))

@@ -85,7 +85,7 @@ def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
         made.get("permissive_only") == args.permissive_only
         and made.get("no_person_frames", DEFAULT_NO_PERSON) == args.no_person
         and made.get("snapped_labels", False) == args.snap_labels
-        and made.get("matched_detail", False) == args.match_detail
+        and float(made.get("matched_detail", 0.0)) == args.match_detail
         and [(s.get("name"), s.get("every", 1)) for s in made.get("sources", [])]
         == [(s.name, s.every) for s in training_sources(args.permissive_only)]
     )
@@ -196,8 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--match-detail",
-        action="store_true",
-        help="pasted people no sharper than their scenes (real_photos --match-detail)",
+        type=float,
+        nargs="?",
+        const=1.0,
+        default=0.0,
+        metavar="SHARE",
+        help="pasted people no sharper than their scenes, in this share of the samples "
+        "(real_photos --match-detail; alone: all of them)",
     )
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument(
@@ -250,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.no_person,
                 *(["--permissive-only"] if args.permissive_only else []),
                 *(["--snap-labels"] if args.snap_labels else []),
-                *(["--match-detail"] if args.match_detail else []),
+                *(["--match-detail", args.match_detail] if args.match_detail else []),
             ]
         )
         if args.run_dir.exists():  # new data: the old fit does not resume on it

@@ -735,7 +735,7 @@ class SceneMaker:
         empty_rooms: list,
         wallpapers: list,
         seed: int,
-        match_detail: bool = False,
+        match_detail: float = 0.0,
     ):
         self.out, self.cutouts, self.empty_rooms = out, cutouts, empty_rooms
         self.wallpapers, self.seed, self.match_detail = wallpapers, seed, match_detail
@@ -747,22 +747,22 @@ class SceneMaker:
         for i in range(first, last):
             width, height = random_shape(rng)
             scene = pick_background(self.empty_rooms, self.wallpapers, rng)
+            # The share of samples made with match_detail (no draw at 0 or 1: the same data
+            # as before the option had a share).
+            share = self.match_detail
+            matched = share >= 1 or (share > 0 and rng.random() < share)
             if what == "no_person":
                 frame = fill_background(scene, width, height, rng)
-                if self.match_detail and rng.random() < SHARPEN_CHANCE:
+                if matched and rng.random() < SHARPEN_CHANCE:
                     frame = sharpened(frame, rng)  # as sharp as the scenes people are pasted on
                 label = np.zeros((height, width))
                 write("no_person", f"real_noperson{i:04d}", webcam_degrade(frame, rng), label)
             elif rng.random() < 0.5:
-                frame, label = composite_anywhere(
-                    self.cutouts, scene, width, height, rng, self.match_detail
-                )
+                frame, label = composite_anywhere(self.cutouts, scene, width, height, rng, matched)
                 write("composites", f"real_composite{i:05d}", frame, label)
             else:
                 cutout = self.cutouts[int(rng.integers(len(self.cutouts)))]
-                frame, label = composite(
-                    cutout, scene, width, height, rng, match_detail=self.match_detail
-                )
+                frame, label = composite(cutout, scene, width, height, rng, match_detail=matched)
                 write("composites", f"real_composite{i:05d}", frame, label)
         return write.counts
 
@@ -850,8 +850,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--match-detail",
-        action="store_true",
-        help="pasted people no sharper than their scenes (composite.DETAIL_LOG_RATIO)",
+        type=float,
+        nargs="?",
+        const=1.0,
+        default=0.0,
+        metavar="SHARE",
+        help="pasted people no sharper than their scenes (composite.DETAIL_LOG_RATIO), in this "
+        "share of the composites and frames with nobody (alone: all of them)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
