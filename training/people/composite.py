@@ -134,11 +134,17 @@ def detail(gray: np.ndarray, where: np.ndarray) -> float:
     return float(values.mean()) if values.size else 0.0
 
 
-def sharpened(scene: np.ndarray, rng) -> np.ndarray:
-    """An unsharp mask of random strength: a scene with the fine texture of a sharp photo."""
-    amount = rng.uniform(0.5, 1.5)
-    soft = cv2.GaussianBlur(scene, (0, 0), 1.0)
-    return cv2.addWeighted(scene, 1 + amount, soft, -amount, 0)
+def unsharp(image: np.ndarray, amount: float) -> np.ndarray:
+    """An unsharp mask (σ 1 px): the image with the fine texture of a sharper photo."""
+    soft = cv2.GaussianBlur(image, (0, 0), 1.0)
+    return cv2.addWeighted(image, 1 + amount, soft, -amount, 0)
+
+
+def sometimes_sharpened(scene: np.ndarray, rng) -> np.ndarray:
+    """The scene unsharp-masked at a random strength in SHARPEN_CHANCE of calls, else as is."""
+    if rng.random() < SHARPEN_CHANCE:
+        return unsharp(scene, rng.uniform(0.5, 1.5))
+    return scene
 
 
 def paste(
@@ -181,8 +187,8 @@ def composite(
     person, alpha = frame_person(cutout, width, height, rng)
     if rng.random() < 0.5:
         person = jitter_colour(person, rng)
-    if match_detail and rng.random() < SHARPEN_CHANCE:
-        scene = sharpened(scene, rng)
+    if match_detail:
+        scene = sometimes_sharpened(scene, rng)
     frame = paste(person, alpha, scene.astype(np.float32), rng, match_detail)
     if degrade:
         frame = webcam_degrade(frame, rng)

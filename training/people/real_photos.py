@@ -46,7 +46,6 @@ from softfocus.model.contract import letterboxed_area
 from softfocus.training.metrics import binary_iou
 from softfocus.training.people import backgrounds as bg
 from softfocus.training.people.composite import (
-    SHARPEN_CHANCE,
     Cutout,
     composite,
     crop_to_alpha,
@@ -55,7 +54,7 @@ from softfocus.training.people.composite import (
     letterboxed,
     paste,
     scene_crop,
-    sharpened,
+    sometimes_sharpened,
     webcam_crop,
     webcam_degrade,
 )
@@ -498,8 +497,8 @@ def composite_anywhere(
     """One person placed anywhere, or a group of two to four; the label is the pasted alpha;
     ``match_detail``: each person no sharper than the scene (composite.DETAIL_LOG_RATIO)."""
     frame = fill_background(background, width, height, rng)
-    if match_detail and rng.random() < SHARPEN_CHANCE:
-        frame = sharpened(frame, rng)
+    if match_detail:
+        frame = sometimes_sharpened(frame, rng)
     label = np.zeros((height, width), np.float32)
     count = min(len(cutouts), int(rng.choice(GROUP_SIZES, p=GROUP_WEIGHTS)))
     chosen = [cutouts[int(i)] for i in rng.choice(len(cutouts), count, replace=False)]
@@ -753,8 +752,8 @@ class SceneMaker:
             matched = share >= 1 or (share > 0 and rng.random() < share)
             if what == "no_person":
                 frame = fill_background(scene, width, height, rng)
-                if matched and rng.random() < SHARPEN_CHANCE:
-                    frame = sharpened(frame, rng)  # as sharp as the scenes people are pasted on
+                if matched:  # as sharp as the scenes people are pasted on
+                    frame = sometimes_sharpened(frame, rng)
                 label = np.zeros((height, width))
                 write("no_person", f"real_noperson{i:04d}", webcam_degrade(frame, rng), label)
             elif rng.random() < 0.5:

@@ -28,6 +28,7 @@ from softfocus.app.segmenter import Segmenter
 from softfocus.app.settings import PipelineSettings
 from softfocus.training.metrics import binary_iou
 from softfocus.training.people import real_photos
+from softfocus.training.people.composite import unsharp
 from softfocus.training.people.onnx_teacher import teachers
 
 WIDTH = 640
@@ -37,16 +38,22 @@ MIN_PERSON = 0.02  # photos whose person fills less of the frame are skipped
 VARIANTS = ("as shot", "background sharpened", "background defocused", "person defocused")
 
 
-def texture_variants(image: np.ndarray, truth: np.ndarray) -> dict[str, np.ndarray]:
-    """The photo as shot and with each texture change (see the module's docstring)."""
-    person = truth.astype(np.uint8)
-    near = cv2.dilate(person, np.ones((2 * MARGIN_PX + 1,) * 2, np.uint8)) > 0
-    inner = cv2.erode(person, np.ones((2 * INSET_PX + 1,) * 2, np.uint8)) > 0
-    away = ~near[..., None]
-    soft = cv2.GaussianBlur(image, (0, 0), 1.0)
+def away_from(truth: np.ndarray) -> np.ndarray:
+    """Pixels beyond MARGIN_PX of the person: where the background is changed and scored."""
+    near = cv2.dilate(truth.astype(np.uint8), np.ones((2 * MARGIN_PX + 1,) * 2, np.uint8))
+    return near == 0
+
+
+def texture_variants(
+    image: np.ndarray, truth: np.ndarray, away: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """The photo as shot and with each texture change (see the module's docstring);
+    ``away``: ``away_from(truth)``, if the caller has it already."""
+    away = (away_from(truth) if away is None else away)[..., None]
+    inner = cv2.erode(truth.astype(np.uint8), np.ones((2 * INSET_PX + 1,) * 2, np.uint8)) > 0
     return {
         "as shot": image,
-        "background sharpened": np.where(away, cv2.addWeighted(image, 2.0, soft, -1.0, 0), image),
+        "background sharpened": np.where(away, unsharp(image, 1.0), image),
         "background defocused": np.where(away, cv2.GaussianBlur(image, (0, 0), 2.0), image),
         "person defocused": np.where(inner[..., None], cv2.GaussianBlur(image, (0, 0), 1.5), image),
     }
@@ -84,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         truth = (first + second) / 2 >= 0.5
         if not agree or truth.mean() < MIN_PERSON:
             continue
-        far = ~(cv2.dilate(truth.astype(np.uint8), np.ones((2 * MARGIN_PX + 1,) * 2)) > 0)
-        for variant, frame in texture_variants(image, truth).items():
+        far = away_from(truth)
+        for variant, frame in texture_variants(image, truth, far).items():
             for method, predict in methods.items():
                 predicted = predict(frame)
                 scores[method, variant].append(
