@@ -94,3 +94,9 @@ def test_the_training_row_says_how_many_epochs_trained_small():
     assert model_card.progressive_note({}) == ""  # runs from before progressive resizing
     note = model_card.progressive_note({"low_res_epochs": 28, "low_res_scale": 0.75})
     assert note == " (the first 28 at 0.75 the input size per side)"
+
+
+def test_the_data_section_says_whether_pasted_people_were_defocused():
+    assert model_card.pasted_detail_note(0.0) == ""
+    assert model_card.pasted_detail_note(1.0).startswith(", each pasted person defocused")
+    assert model_card.pasted_detail_note(0.5).startswith(", 50% of the pasted people defocused")

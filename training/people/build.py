@@ -41,6 +41,11 @@ EPOCHS, LOW_RES_EPOCHS, LOW_RES_SCALE, MID_RES_EPOCHS, MID_RES_SCALE = 56, 34, 0
 # nor evaluated on (`component_gate.py`), so the app's 0.3–0.7 soft threshold sees people near
 # 0.9 again. Real photos: no-person 3.0 % → 2.2 %, above the head 0.79 % → 0.37 %.
 LOSS, LOGIT_SCALE = "hard_edge_bce_dice", 2.5
+# Gen11 (2026-12-05): the same, with every pasted person defocused to its scene's fine texture
+# (pasted people held three times the scene's, so "the sharp thing is the person" paid). Two
+# builds (seeds 0 and 1): real-photo IoU 0.851 and 0.852, boundary F 0.596 and 0.604, against
+# gen10's two builds' 0.847-0.848 and 0.590-0.595. The shipped one is seed 1's.
+MATCH_DETAIL, SEED = 1.0, 1
 
 
 def run(command: list, **kwargs) -> None:
@@ -168,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         help="training arithmetic (softfocus-train fit --precision). The shipped model trained "
         "in float32; a bfloat16 build on 2 cores took as long (data loading bounds the epochs)",
     )
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed", type=int, default=SEED, help=f"default: {SEED}, the shipped build's"
+    )
     parser.add_argument(
         "--ema",
         type=float,
@@ -199,10 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         nargs="?",
         const=1.0,
-        default=0.0,
+        default=MATCH_DETAIL,
         metavar="SHARE",
         help="pasted people no sharper than their scenes, in this share of the samples "
-        "(real_photos --match-detail; alone: all of them)",
+        "(real_photos --match-detail; default: all of them, as gen11; 0: gen10's data)",
     )
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument(
