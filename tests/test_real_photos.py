@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from softfocus.training.people import real_photos
-from softfocus.training.people.composite import Cutout
+from softfocus.training.people.composite import Cutout, detail
 from softfocus.training.people.real_photos import PhotoSource, place_anywhere
 
 
@@ -58,7 +58,11 @@ def source(tmp_path, monkeypatch):
 
 
 def run(source, *extra):
-    out = source / "out"
+    return run_into(source, "out", *extra)
+
+
+def run_into(source, name, *extra):
+    out = source / name
     args = ["--out", str(out), "--sources-dir", str(source / "sources"), "--cache", str(source)]
     args += ["--crops", "2", "--composites", "2", "--no-person", "3", *extra]
     assert real_photos.main(args) == 0
@@ -379,12 +383,14 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
         permissive_only: bool = False,
         snap_labels: bool = False,
         match_detail: float = 0.0,
+        defocus_nobody: float = 0.0,
     ) -> argparse.Namespace:
         return argparse.Namespace(
             no_person=no_person,
             permissive_only=permissive_only,
             snap_labels=snap_labels,
             match_detail=match_detail,
+            defocus_nobody=defocus_nobody,
         )
 
     assert build.real_photos_match(manifest, options(3))
@@ -393,6 +399,7 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
     assert not build.real_photos_match(manifest, options(3, snap_labels=True))
     assert not build.real_photos_match(manifest, options(3, match_detail=1.0))
     assert not build.real_photos_match(manifest, options(3, match_detail=0.5))
+    assert not build.real_photos_match(manifest, options(3, defocus_nobody=0.5))
     old = json.loads(manifest.read_text())
     del old["no_person_frames"]
     manifest.write_text(json.dumps(old))
@@ -465,3 +472,25 @@ def test_snapped_labels_sit_on_the_photos_edges(source, tmp_path):
     # the build's option reaches the labeller and is recorded with the samples
     out = run(source, "--snap-labels")
     assert json.loads((out / "real_manifest.json").read_text())["snapped_labels"] is True
+
+
+def test_defocus_nobody_softens_the_frames_with_nobody_and_nothing_else(source, monkeypatch):
+    """The frames with nobody made from scenes come out of focus (all of them at share 1);
+    every other sample is the same to the byte. (Without the webcam's noise, which draws
+    differently after the defocus's draw.)"""
+    monkeypatch.setattr(real_photos, "webcam_degrade", lambda frame, rng: frame)
+    plain = run(source)
+    soft = run_into(source, "soft", "--defocus-nobody", "1")
+    assert json.loads((soft / "real_manifest.json").read_text())["defocused_nobody"] == 1.0
+    names = sorted(p.name for p in (plain / "train" / "images").glob("*.jpg"))
+    assert names == sorted(p.name for p in (soft / "train" / "images").glob("*.jpg"))
+    texture = {plain: 0.0, soft: 0.0}
+    for name in names:
+        before, after = (cv2.imread(str(o / "train" / "images" / name)) for o in (plain, soft))
+        if "noperson" in name:
+            for out, image in ((plain, before), (soft, after)):
+                grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
+                texture[out] += detail(grey, grey >= 0)
+        else:
+            assert np.array_equal(before, after), name
+    assert texture[soft] < 0.9 * texture[plain]

@@ -91,6 +91,7 @@ def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
         and made.get("no_person_frames", DEFAULT_NO_PERSON) == args.no_person
         and made.get("snapped_labels", False) == args.snap_labels
         and float(made.get("matched_detail", 0.0)) == args.match_detail
+        and float(made.get("defocused_nobody", 0.0)) == args.defocus_nobody
         and [(s.get("name"), s.get("every", 1)) for s in made.get("sources", [])]
         == [(s.name, s.every) for s in training_sources(args.permissive_only)]
     )
@@ -211,6 +212,16 @@ def main(argv: list[str] | None = None) -> int:
         help="pasted people no sharper than their scenes, in this share of the samples "
         "(real_photos --match-detail; default: all of them, as gen11; 0: gen10's data)",
     )
+    parser.add_argument(
+        "--defocus-nobody",
+        type=float,
+        nargs="?",
+        const=0.5,
+        default=0.0,
+        metavar="SHARE",
+        help="this share of the frames with nobody made from scenes out of focus "
+        "(real_photos --defocus-nobody; alone: half)",
+    )
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument(
         "--sources-dir",
@@ -263,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                 *(["--permissive-only"] if args.permissive_only else []),
                 *(["--snap-labels"] if args.snap_labels else []),
                 *(["--match-detail", args.match_detail] if args.match_detail else []),
+                *(["--defocus-nobody", args.defocus_nobody] if args.defocus_nobody else []),
             ]
         )
         if args.run_dir.exists():  # new data: the old fit does not resume on it

@@ -357,9 +357,10 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   their fine texture (mean |Laplacian|, thirds of the 242 frames; a scratch script), the
   no-person fill moved 1.73 % → 2.97 % on the softest third, 2.31 % → 3.46 % on the middle
   one and 2.48 % → **1.60 %** on the sharpest: the sharp scenes it was aimed at improved, and
-  soft ones took their place. The next thing to try is the other half of the match: scenes,
-  and frames with nobody, defocused as often and as far as the pasted people are, so that
-  neither sharpness nor softness says "person". On the
+  soft ones took their place. The next thing to try is the other half of the match: frames
+  with nobody defocused as often and as far as the pasted people are, so that neither
+  sharpness nor softness says "person" (`build --defocus-nobody [SHARE]`, written and tested
+  the same day, not yet built). On the
   development set's 970 frames with nobody (`component_gate.py`, the app's gate at 0.65) it
   fills 3.41 % against gen10's 3.33 %, mean IoU 0.736 against 0.736, photos below 0.5 146
   against 144, people lost entirely 5 against 6: no change there, so the real photos'

@@ -49,6 +49,7 @@ from softfocus.training.people.composite import (
     Cutout,
     composite,
     crop_to_alpha,
+    defocused,
     fill_background,
     jitter_colour,
     letterboxed,
@@ -735,9 +736,11 @@ class SceneMaker:
         wallpapers: list,
         seed: int,
         match_detail: float = 0.0,
+        defocus_nobody: float = 0.0,
     ):
         self.out, self.cutouts, self.empty_rooms = out, cutouts, empty_rooms
         self.wallpapers, self.seed, self.match_detail = wallpapers, seed, match_detail
+        self.defocus_nobody = defocus_nobody
 
     def __call__(self, job: tuple[str, int, int]) -> dict[str, int]:
         what, first, last = job
@@ -754,6 +757,9 @@ class SceneMaker:
                 frame = fill_background(scene, width, height, rng)
                 if matched:  # as sharp as the scenes people are pasted on
                     frame = sometimes_sharpened(frame, rng)
+                # (No draw at 0: the same data as before the option.)
+                if self.defocus_nobody > 0 and rng.random() < self.defocus_nobody:
+                    frame = defocused(frame, rng)
                 label = np.zeros((height, width))
                 write("no_person", f"real_noperson{i:04d}", webcam_degrade(frame, rng), label)
             elif rng.random() < 0.5:
@@ -857,6 +863,16 @@ def main(argv: list[str] | None = None) -> int:
         help="pasted people no sharper than their scenes (composite.DETAIL_LOG_RATIO), in this "
         "share of the composites and frames with nobody (alone: all of them)",
     )
+    parser.add_argument(
+        "--defocus-nobody",
+        type=float,
+        nargs="?",
+        const=0.5,
+        default=0.0,
+        metavar="SHARE",
+        help="this share of the frames with nobody made from scenes out of focus "
+        "(composite.DEFOCUS_SIGMA; alone: half)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--workers",
@@ -875,6 +891,7 @@ def main(argv: list[str] | None = None) -> int:
         "no_person_frames": args.no_person,
         "snapped_labels": args.snap_labels,
         "matched_detail": args.match_detail,
+        "defocused_nobody": args.defocus_nobody,
         "left_out_as_unclear": [
             s.name for s in SOURCES if s.use == "train" and not s.permissive and s not in sources
         ],
@@ -939,7 +956,15 @@ def main(argv: list[str] | None = None) -> int:
     ]
 
     def scene_maker() -> SceneMaker:
-        return SceneMaker(args.out, cutouts, empty_rooms, wallpapers, args.seed, args.match_detail)
+        return SceneMaker(
+            args.out,
+            cutouts,
+            empty_rooms,
+            wallpapers,
+            args.seed,
+            args.match_detail,
+            args.defocus_nobody,
+        )
 
     scene_jobs = _chunks("composites", args.composites * len(cutouts))
     scene_jobs += _chunks("no_person", args.no_person)
