@@ -197,31 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the export's temperature (softfocus-train export --logit-scale; default: "
         "%(default)s, for the default loss; 1 for the others)",
     )
-    parser.add_argument(
-        "--snap-labels",
-        action="store_true",
-        help="snap the teachers' labels to each photo's edges (real_photos --snap-labels)",
-    )
-    parser.add_argument(
-        "--match-detail",
-        type=float,
-        nargs="?",
-        const=1.0,
-        default=MATCH_DETAIL,
-        metavar="SHARE",
-        help="pasted people no sharper than their scenes, in this share of the samples "
-        "(real_photos --match-detail; default: all of them, as gen11; 0: gen10's data)",
-    )
-    parser.add_argument(
-        "--defocus-nobody",
-        type=float,
-        nargs="?",
-        const=0.5,
-        default=0.0,
-        metavar="SHARE",
-        help="this share of the frames with nobody made from scenes out of focus "
-        "(real_photos --defocus-nobody; alone: half)",
-    )
+    # As real_photos takes them; gen11's data matches every composite (0: gen10's data).
+    from softfocus.training.people.real_photos import add_sample_options
+
+    add_sample_options(parser)
+    parser.set_defaults(match_detail=MATCH_DETAIL)
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument(
         "--sources-dir",

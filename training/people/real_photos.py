@@ -837,17 +837,9 @@ def remove_old_samples(out: Path) -> None:
             old.unlink()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("data/people"))
-    parser.add_argument("--sources-dir", type=Path, default=Path("data/sources"))
-    parser.add_argument("--cache", type=Path, default=Path("data/cache"))
-    parser.add_argument("--crops", type=int, default=3, help="crops per photo")
-    parser.add_argument("--composites", type=int, default=4, help="composites per photo")
-    parser.add_argument(
-        "--no-person", type=int, default=DEFAULT_NO_PERSON, help="backgrounds with nobody"
-    )
-    parser.add_argument("--permissive-only", action="store_true")
+def add_sample_options(parser: argparse.ArgumentParser) -> None:
+    """The options that change the samples, here and in the build (which passes them on, and
+    remakes the samples when its own differ from the manifest's)."""
     parser.add_argument(
         "--snap-labels",
         action="store_true",
@@ -861,7 +853,8 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         metavar="SHARE",
         help="pasted people no sharper than their scenes (composite.DETAIL_LOG_RATIO), in this "
-        "share of the composites and frames with nobody (alone: all of them)",
+        "share of the composites and frames with nobody (alone: all of them; default: "
+        "%(default)s)",
     )
     parser.add_argument(
         "--defocus-nobody",
@@ -873,6 +866,20 @@ def main(argv: list[str] | None = None) -> int:
         help="this share of the frames with nobody made from scenes out of focus "
         "(composite.DEFOCUS_SIGMA; alone: half)",
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("data/people"))
+    parser.add_argument("--sources-dir", type=Path, default=Path("data/sources"))
+    parser.add_argument("--cache", type=Path, default=Path("data/cache"))
+    parser.add_argument("--crops", type=int, default=3, help="crops per photo")
+    parser.add_argument("--composites", type=int, default=4, help="composites per photo")
+    parser.add_argument(
+        "--no-person", type=int, default=DEFAULT_NO_PERSON, help="backgrounds with nobody"
+    )
+    parser.add_argument("--permissive-only", action="store_true")
+    add_sample_options(parser)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--workers",
