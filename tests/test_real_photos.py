@@ -369,8 +369,9 @@ def test_real_photos_are_the_same_for_any_number_of_workers(source, tmp_path):
 
 def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp_path, monkeypatch):
     """The person build reuses the samples on disk unless --permissive-only, --no-person,
-    --snap-labels, --match-detail or the list of sources differ from what made them; a
-    manifest from before --no-person was recorded counts as the default."""
+    --snap-labels, --match-detail, --defocus-nobody, the seed or the list of sources differ
+    from what made them; a manifest from before --no-person was recorded counts as the
+    default, one from before the seed was recorded is redone."""
     from softfocus.training.people import build
 
     out = run(source)  # three frames with nobody
@@ -384,8 +385,10 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
         snap_labels: bool = False,
         match_detail: float = 0.0,
         defocus_nobody: float = 0.0,
+        seed: int = 0,  # the build's; its samples take seed + 1, real_photos' default
     ) -> argparse.Namespace:
         return argparse.Namespace(
+            seed=seed,
             no_person=no_person,
             permissive_only=permissive_only,
             snap_labels=snap_labels,
@@ -400,6 +403,12 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
     assert not build.real_photos_match(manifest, options(3, match_detail=1.0))
     assert not build.real_photos_match(manifest, options(3, match_detail=0.5))
     assert not build.real_photos_match(manifest, options(3, defocus_nobody=0.5))
+    assert not build.real_photos_match(manifest, options(3, seed=1))
+    unseeded = json.loads(made)
+    del unseeded["seed"]
+    manifest.write_text(json.dumps(unseeded))
+    assert not build.real_photos_match(manifest, options(3))
+    manifest.write_text(made)
     old = json.loads(manifest.read_text())
     del old["no_person_frames"]
     manifest.write_text(json.dumps(old))

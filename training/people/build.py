@@ -74,12 +74,23 @@ def run_logged(command: list, log: Path) -> None:
         raise subprocess.CalledProcessError(process.returncode, command)
 
 
+def composites_match(manifest: Path, args: argparse.Namespace) -> bool:
+    """Whether the openpeople composites on disk were made with this seed and count, so that
+    ``--seed N`` on a machine that already holds another seed's data builds what it builds
+    from nothing."""
+    try:
+        made = json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        return False
+    return made.get("seed") == args.seed and made.get("train_composites") == args.composites
+
+
 def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
     """Whether the real-photo samples on disk were made with these options (else redo them).
 
-    A manifest from before ``no_person_frames`` was recorded was made with the default. A
-    source added to (or taken from) the list, or one now sampled more sparsely, also redoes
-    them."""
+    A manifest from before ``no_person_frames`` was recorded was made with the default; one
+    from before the seed was recorded is redone. A source added to (or taken from) the list,
+    or one now sampled more sparsely, also redoes them."""
     from softfocus.training.people.real_photos import DEFAULT_NO_PERSON, training_sources
 
     try:
@@ -87,7 +98,8 @@ def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
     except (OSError, ValueError):
         return False
     return (
-        made.get("permissive_only") == args.permissive_only
+        made.get("seed") == args.seed + 1  # the samples' own seed, apart from the fit's
+        and made.get("permissive_only") == args.permissive_only
         and made.get("no_person_frames", DEFAULT_NO_PERSON) == args.no_person
         and made.get("snapped_labels", False) == args.snap_labels
         and float(made.get("matched_detail", 0.0)) == args.match_detail
@@ -222,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     python = PYTHON
-    if args.force or not (args.data / "manifest.json").exists():
+    made_data = False  # new data: an old fit does not resume on it
+    if args.force or not composites_match(args.data / "manifest.json", args):
+        made_data = True
         run(
             [
                 python,
@@ -238,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     real_manifest = args.data / "real_manifest.json"
     if args.force or not real_photos_match(real_manifest, args):
+        made_data = True
         run(
             [
                 python,
@@ -257,9 +272,7 @@ def main(argv: list[str] | None = None) -> int:
                 *(["--defocus-nobody", args.defocus_nobody] if args.defocus_nobody else []),
             ]
         )
-        if args.run_dir.exists():  # new data: the old fit does not resume on it
-            shutil.rmtree(args.run_dir)
-    if args.force and args.run_dir.exists():
+    if made_data and args.run_dir.exists():
         shutil.rmtree(args.run_dir)
     run_logged(
         [

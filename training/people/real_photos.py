@@ -899,6 +899,7 @@ def main(argv: list[str] | None = None) -> int:
         "snapped_labels": args.snap_labels,
         "matched_detail": args.match_detail,
         "defocused_nobody": args.defocus_nobody,
+        "seed": args.seed,
         "left_out_as_unclear": [
             s.name for s in SOURCES if s.use == "train" and not s.permissive and s not in sources
         ],
