@@ -8,13 +8,13 @@ import pytest
 from softfocus.training.people.compare_real import main, paired_difference
 
 
-def _run(path, ious, landscape):
+def _run(path, ious, landscape, **areas):
     path.write_text(
         json.dumps(
             {
                 "photos_source": "photos",
                 "photos": {
-                    "softfocus": {"iou_per_photo": list(ious)},
+                    "softfocus": {"iou_per_photo": list(ious), **areas},
                     "mediapipe_landscape": {"iou_per_photo": list(landscape)},
                 },
             }
@@ -41,6 +41,22 @@ def test_the_command_prints_the_paired_difference_and_the_gap_to_landscape(tmp_p
     out = capsys.readouterr().out
     assert "B - A, paired over 4 photos: +0.100 (95 % interval +0.100 to +0.100)" in out
     assert "A - MediaPipe landscape: -0.250" in out and "B - MediaPipe landscape: -0.150" in out
+
+
+def test_the_areas_on_frames_with_nobody_and_above_the_head_are_compared_in_points(
+    tmp_path, capsys
+):
+    """Where both runs kept per-frame areas, their paired difference is printed in points of
+    the frame; a run from before they were kept leaves that part out."""
+    a = _run(tmp_path / "a.json", [0.5], [0.9], no_person_per_frame=[0.02, 0.04, 0.0])
+    b = _run(tmp_path / "b.json", [0.5], [0.9], no_person_per_frame=[0.01, 0.03, 0.0])
+    assert main([str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "foreground on the frames with nobody: A 2.00%, B 1.33%" in out
+    assert "paired over 3 frames: -0.67 pts (95 % interval -1.00 to +0.00)" in out
+    assert "above the head" not in out
+    assert main([str(a), str(_run(tmp_path / "old.json", [0.5], [0.9]))]) == 0
+    assert "nobody" not in capsys.readouterr().out
 
 
 def test_a_missing_or_malformed_run_is_a_message_not_a_traceback(tmp_path, capsys):

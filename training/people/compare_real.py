@@ -6,7 +6,9 @@ Two builds of one recipe differ by about 0.01 mean IoU on the 290 photos, so a d
 means alone says little. Both runs score the same photos in the same order, so the per-photo
 differences are paired: their mean, and a 95 % interval from resampling the photos (bootstrap,
 fixed seed). Also printed: each run's Softfocus model against MediaPipe landscape on the same
-photos in that run, the issue's target.
+photos in that run, the issue's target; and, where both runs hold them, the paired differences
+of the foreground filled on the frames with nobody and in the band above the head (in points
+of the frame), since those figures move between two builds of one recipe by half a point.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ class PairedDifference:
     def __str__(self) -> str:
         return f"{self.mean:+.3f} (95 % interval {self.low:+.3f} to {self.high:+.3f})"
 
+    def in_points(self) -> str:
+        """For areas (fractions of a frame): percentage points."""
+        return (
+            f"{100 * self.mean:+.2f} pts (95 % interval {100 * self.low:+.2f} to "
+            f"{100 * self.high:+.2f})"
+        )
+
 
 def paired_difference(a: np.ndarray, b: np.ndarray, seed: int = 0) -> PairedDifference:
     """Mean of ``b - a`` over paired items and its bootstrap 95 % interval."""
@@ -50,6 +59,18 @@ def per_photo_iou(run: dict, method: str = "softfocus") -> np.ndarray:
         return np.asarray(run["photos"][method]["iou_per_photo"], np.float64)
     except (KeyError, TypeError) as missing:
         raise ValueError(f"no per-photo IoU for {method!r} ({missing})") from None
+
+
+AREAS = (
+    ("no_person_per_frame", "foreground on the frames with nobody"),
+    ("ghost_per_frame", "foreground above the head"),
+)
+
+
+def per_frame_area(run: dict, key: str) -> np.ndarray | None:
+    """One run's per-frame areas under ``key``; None in a run from before they were kept."""
+    values = run.get("photos", {}).get("softfocus", {}).get(key)
+    return None if values is None else np.asarray(values, np.float64)
 
 
 def load_run(path: Path) -> dict:
@@ -76,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
         for name, run in runs.items():
             landscape = per_photo_iou(run, "mediapipe_landscape")
             print(f"{name} - MediaPipe landscape: {paired_difference(landscape, ious[name])}")
+        for key, what in AREAS:
+            a, b = (per_frame_area(runs[name], key) for name in ("A", "B"))
+            if a is None or b is None or a.shape != b.shape or not a.size:
+                continue
+            print(f"{what}: A {a.mean():.2%}, B {b.mean():.2%}")
+            print(f"  B - A, paired over {a.size} frames: {paired_difference(a, b).in_points()}")
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
