@@ -74,15 +74,29 @@ def run_logged(command: list, log: Path) -> None:
         raise subprocess.CalledProcessError(process.returncode, command)
 
 
+def read_manifest(manifest: Path) -> dict | None:
+    """A data step's manifest; None where it is missing or unreadable (the step is redone)."""
+    try:
+        return json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def photos_seed(args: argparse.Namespace) -> int:
+    """The real-photo samples' own seed, apart from the composites' and the fit's."""
+    return args.seed + 1
+
+
 def composites_match(manifest: Path, args: argparse.Namespace) -> bool:
     """Whether the openpeople composites on disk were made with this seed and count, so that
     ``--seed N`` on a machine that already holds another seed's data builds what it builds
     from nothing."""
-    try:
-        made = json.loads(manifest.read_text())
-    except (OSError, ValueError):
-        return False
-    return made.get("seed") == args.seed and made.get("train_composites") == args.composites
+    made = read_manifest(manifest)
+    return (
+        made is not None
+        and made.get("seed") == args.seed
+        and made.get("train_composites") == args.composites
+    )
 
 
 def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
@@ -93,12 +107,10 @@ def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
     or one now sampled more sparsely, also redoes them."""
     from softfocus.training.people.real_photos import DEFAULT_NO_PERSON, training_sources
 
-    try:
-        made = json.loads(manifest.read_text())
-    except (OSError, ValueError):
-        return False
+    made = read_manifest(manifest)
     return (
-        made.get("seed") == args.seed + 1  # the samples' own seed, apart from the fit's
+        made is not None
+        and made.get("seed") == photos_seed(args)
         and made.get("permissive_only") == args.permissive_only
         and made.get("no_person_frames", DEFAULT_NO_PERSON) == args.no_person
         and made.get("snapped_labels", False) == args.snap_labels
@@ -263,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--sources-dir",
                 args.sources_dir,
                 "--seed",
-                args.seed + 1,
+                photos_seed(args),
                 "--no-person",
                 args.no_person,
                 *(["--permissive-only"] if args.permissive_only else []),

@@ -681,8 +681,9 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   though its two builds (2.04 %, 2.67 %) and the two of `--defocus-nobody` (2.16 %, 2.61 %)
   show one build's no-person figure moving by half a point on its own: the 2 % target lies
   within that spread of the recipe's mean (about 2.4 %), and a change has to move it by more
-  than that to be seen in one build, or be built twice. A GPU-length run of this recipe on all the data is the next thing to measure. The rest of the IoU gap needs more than steps: all the data trained that
-  long (the GPU runs saw a third of it), more photos of people in streets, shops and gyms
+  than that to be seen in one build, or be built twice. A GPU-length run of this recipe on
+  all the data is the next thing to measure. The rest of the IoU gap needs more than steps:
+  all the data trained that long (the GPU runs saw a third of it), more photos of people in streets, shops and gyms
   with exact masks (no such set with clear terms was found within reach, see *not used*),
   then a larger network trained that way and distilled into this size.
 - Terms: Clothing Co-Parsing (Apache-2.0) is the one real-photo source with a clear licence;
