@@ -30,7 +30,7 @@ def test_pack_sizes_each_sample_as_the_app_feeds_it(tmp_path):
     load_script("pack").main(
         ["--data", str(train), "--photos", str(photos), "--out", str(out), "--count", "4"]
     )
-    config = get_preset("person")
+    config = get_preset("person_wide")  # the default: the shipped recipe's
     source = cv2.imread(str(next((train / "images").iterdir())))
     width, height = flexible_input_size(
         config.stride, config.input_height * config.input_width, source.shape[1], source.shape[0]
@@ -55,11 +55,11 @@ def test_imported_weights_export_as_the_person_model(tmp_path):
     from softfocus.model.unet import build_unet
     from softfocus.training.cli import main as train_cli
 
-    trained = build_unet(get_preset("person"))
+    trained = build_unet(get_preset("person_wide"))
     trained.save_weights(tmp_path / "w.weights.h5")
     load_script("import_weights").main([str(tmp_path / "w.weights.h5"), str(tmp_path / "run")])
     run = json.loads((tmp_path / "run" / "config.json").read_text())
-    assert run["preset"]["name"] == "person" and run["foreground_name"] == "person"
+    assert run["preset"]["name"] == "person_wide" and run["foreground_name"] == "person"
     output = tmp_path / "person.onnx"
     assert train_cli(["export", str(tmp_path / "run" / "model.keras"), "-o", str(output)]) == 0
 
@@ -68,3 +68,29 @@ def test_imported_weights_export_as_the_person_model(tmp_path):
     with Segmenter(output) as segmenter:  # the app takes it: the contract holds
         alpha = segmenter.process(np.zeros((72, 128, 3), np.uint8))
     assert alpha.shape == (72, 128)
+
+
+@pytest.mark.parametrize(
+    "name, original",
+    [("edge_bce_dice", "edge_weighted_bce_dice_loss"), ("hard_edge_bce_dice", None)],
+)
+def test_the_search_trains_on_the_recipes_own_losses(name, original):
+    """The keras.ops losses a GPU run trains on give the TensorFlow recipe's loss, on soft
+    labels with edges, on confident mistakes and on a frame with nobody."""
+    pytest.importorskip("tensorflow")
+    from softfocus.training import losses
+
+    reference = getattr(losses, original or f"{name}_loss")
+    ported = load_script("recipe_losses").LOSSES[name]
+    rng = np.random.default_rng(0)
+    y_true = np.zeros((3, 32, 48, 1), np.float32)
+    y_true[0, 8:28, 12:30] = 1.0
+    y_true[1] = cv2.GaussianBlur((rng.random((32, 48)) > 0.6).astype(np.float32), (5, 5), 1)[
+        ..., None
+    ]  # soft, many edges; image 2 has nobody
+    y_pred = np.clip(rng.random(y_true.shape), 0.01, 0.99).astype(np.float32)
+    y_pred[0, 8:28, 12:30] = 0.95  # the person found; some confident background mistakes
+    y_pred[2, :10, :10] = 0.98
+    expected = float(reference(y_true, y_pred))
+    assert float(ported(y_true, y_pred)) == pytest.approx(expected, rel=1e-5)
+    assert expected > 0

@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("weights", type=Path)
     parser.add_argument("run_dir", type=Path)
-    parser.add_argument("--preset", default="person")
+    parser.add_argument("--preset", default="person_wide", help="as the search config's")
     parser.add_argument("--overrides", default="{}", help="JSON, as search.py's CONFIGS")
     args = parser.parse_args(argv)
     overrides = {

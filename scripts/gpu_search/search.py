@@ -10,9 +10,10 @@ The machine has PyTorch and JAX but no TensorFlow (and 64 MiB of files a call), 
 runs Keras 3 on JAX: the network is the project's own ``build_unet`` (its one TensorFlow
 call, the bilinear head resize, is shimmed with ``jax.image.resize``), so the weights load
 back into the TensorFlow model here (``import_weights.py``) and export with the parity
-check. The loss is the recipe's edge-weighted BCE + Dice; the augmentation is the recipe's
-``AugmentConfig.default()`` redone in numpy/OpenCV (the colour steps folded into one affine
-map), on the samples ``pack.py`` made.
+check. The loss is the recipe's (``recipe_losses.py``: the edge-weighted BCE + Dice, or since
+gen10 its hard-pixel form, whose model the export calibrates with ``--logit-scale 2.5``); the
+augmentation is the recipe's ``AugmentConfig.default()`` redone in numpy/OpenCV (the colour
+steps folded into one affine map), on the samples ``pack.py`` made.
 
     python scripts/gpu_search/search.py CONFIG OUT_DIR     (BUDGET=seconds to fit the run)
 
@@ -75,14 +76,24 @@ presets, unet = _import_model_package()
 import keras  # noqa: E402  (after the backend is chosen and the model package imported)
 from keras import ops  # noqa: E402
 
-# name: (preset, overrides, samples as a multiple of gen6's recipe, 30 × 400 × 16, batch, lr)
+sys.path.insert(0, HERE)
+from recipe_losses import LOSSES  # noqa: E402
+
+EDGE, HARD = "edge_bce_dice", "hard_edge_bce_dice"
+# name: (preset, overrides, samples as a multiple of gen6's recipe, 30 × 400 × 16, batch, lr,
+# loss). The shipped recipe (gen11) is person_wide on the hard-pixel loss, packed with
+# ``pack.py --preset person_wide``; its 56 progressive epochs are about 1.9 of these multiples
+# in samples, most of them at smaller sizes, so ``recipe2`` is its length at full size.
 CONFIGS = {
-    "base": ("person", {}, 1, 16, 0.005),
-    "long2": ("person", {}, 2, 16, 0.005),
-    "long3": ("person", {}, 3, 16, 0.005),
-    "long4": ("person", {}, 4, 16, 0.005),
-    "wide4": ("person", {"filters": (24, 32, 56, 96), "stem_filters": 16}, 4, 16, 0.005),
-    "long4_bs64": ("person", {}, 4, 64, 0.01),
+    "base": ("person", {}, 1, 16, 0.005, EDGE),
+    "long2": ("person", {}, 2, 16, 0.005, EDGE),
+    "long3": ("person", {}, 3, 16, 0.005, EDGE),
+    "long4": ("person", {}, 4, 16, 0.005, EDGE),
+    "wide4": ("person", {"filters": (24, 32, 56, 96), "stem_filters": 16}, 4, 16, 0.005, EDGE),
+    "long4_bs64": ("person", {}, 4, 64, 0.01, EDGE),
+    "recipe2": ("person_wide", {}, 2, 16, 0.005, HARD),
+    "recipe4": ("person_wide", {}, 4, 16, 0.005, HARD),
+    "recipe6": ("person_wide", {}, 6, 16, 0.005, HARD),
 }
 RECIPE_SAMPLES = 30 * 400 * 16
 CHUNK_STEPS = int(os.environ.get("CHUNK_STEPS", "500"))
@@ -169,16 +180,9 @@ class Batches(keras.utils.PyDataset):
         return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
 
 
-def edge_bce_dice(y_true, y_pred):
-    """training/losses.py's edge_weighted_bce_dice_loss, in keras.ops, on uint8 targets."""
-    y_true = ops.cast(y_true, "float32") / 255.0
-    band = ops.max_pool(y_true, 7, 1, "same") + ops.max_pool(-y_true, 7, 1, "same")
-    weights = 1.0 + 4.0 * band[..., 0]
-    bce = keras.losses.binary_crossentropy(y_true, y_pred)
-    weighted = ops.sum(bce * weights) / ops.sum(weights)
-    intersection = ops.sum(y_true * y_pred, axis=[1, 2, 3])
-    total = ops.sum(y_true + y_pred, axis=[1, 2, 3])
-    return weighted + 0.5 * (1.0 - ops.mean((2 * intersection + 1.0) / (total + 1.0)))
+def on_uint8(loss):
+    """A recipe loss taking the packed masks' uint8 targets (0–255) as they are batched."""
+    return lambda y_true, y_pred: loss(ops.cast(y_true, "float32") / 255.0, y_pred)
 
 
 def photo_iou(net, images, masks) -> dict:
@@ -202,7 +206,7 @@ def main() -> None:
     name, out = sys.argv[1], sys.argv[2]
     workers = int(os.environ.get("WORKERS", "14"))
     budget = float(os.environ.get("BUDGET", "0"))
-    preset, overrides, multiple, batch, lr = CONFIGS[name]
+    preset, overrides, multiple, batch, lr, loss = CONFIGS[name]
     config = replace(presets.get_preset(preset), **overrides)
     images, masks = load_pack("train")
     photos, truths = load_pack("photos")
@@ -210,7 +214,9 @@ def main() -> None:
     net = unet.build_unet(config)
     raw = keras.Input((None, None, 3), dtype="uint8")
     model = keras.Model(raw, net(keras.layers.Rescaling(1 / 255.0)(ops.cast(raw, "float32"))))
-    model.compile(optimizer=keras.optimizers.Adam(lr), loss=edge_bce_dice, jit_compile=True)
+    model.compile(
+        optimizer=keras.optimizers.Adam(lr), loss=on_uint8(LOSSES[loss]), jit_compile=True
+    )
     data = Batches(images, masks, batch, CHUNK_STEPS, workers=workers, use_multiprocessing=True)
     chunks = max(1, round(RECIPE_SAMPLES * multiple / batch / CHUNK_STEPS))
     losses, started, done = [], time.time(), 0
@@ -232,6 +238,7 @@ def main() -> None:
         "samples": done * CHUNK_STEPS * batch,
         "batch": batch,
         "lr": lr,
+        "loss_function": loss,
         "train_s": round(time.time() - started),
         "params": int(net.count_params()),
         "photos": photo_iou(net, photos, truths),
