@@ -702,7 +702,8 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   and the two of `--no-person 3500` (2.18 %, 2.32 %) show one build's no-person figure moving by half a point on its own: the 2 % target lies
   within that spread of the recipe's mean (about 2.4 %), and a change has to move it by more
   than that to be seen in one build, or be built twice. A GPU-length run of this recipe on
-  all the data is the next thing to measure. The rest of the IoU gap needs more than steps:
+  all the data is the next thing to measure (`scripts/gpu_search` runs it since 2026-12-06:
+  configs `recipe2` to `recipe6`, on as much of the data as one call carries). The rest of the IoU gap needs more than steps:
   all the data trained that long (the GPU runs saw a third of it), more photos of people in streets, shops and gyms
   with exact masks (no such set with clear terms was found within reach, see *not used*),
   then a larger network trained that way and distilled into this size.
