@@ -114,6 +114,7 @@ def real_photos_match(manifest: Path, args: argparse.Namespace) -> bool:
         and made.get("permissive_only") == args.permissive_only
         and made.get("no_person_frames", DEFAULT_NO_PERSON) == args.no_person
         and made.get("snapped_labels", False) == args.snap_labels
+        and made.get("zoomed_labels", False) == args.zoomed_labels
         and float(made.get("matched_detail", 0.0)) == args.match_detail
         and float(made.get("defocused_nobody", 0.0)) == args.defocus_nobody
         and [(s.get("name"), s.get("every", 1)) for s in made.get("sources", [])]
@@ -280,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.no_person,
                 *(["--permissive-only"] if args.permissive_only else []),
                 *(["--snap-labels"] if args.snap_labels else []),
+                *(["--zoomed-labels"] if args.zoomed_labels else []),
                 *(["--match-detail", args.match_detail] if args.match_detail else []),
                 *(["--defocus-nobody", args.defocus_nobody] if args.defocus_nobody else []),
             ]

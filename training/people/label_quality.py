@@ -1,12 +1,13 @@
-"""How close the teachers' labels come to annotators' masks, as they are and snapped to edges.
+"""How close the teachers' labels come to annotators' masks, as they are, snapped and zoomed.
 
     .venv/bin/python -m softfocus.training.people.label_quality \\
         --source clothing-co-parsing [--sources-dir data/sources] [--limit 120]
 
 A check of the labeller, not of the model: on the photos of a training source that has its
 own person masks, the teachers' label (both MediaPipe models' mean, as real_photos.py makes
-it for photos without masks) is scored against the annotators' mask, plain and with
-``--snap-labels``'s edge snapping, at 640 px width (IoU, boundary F at 3 px), thresholded at
+it for photos without masks, inside the source's person boxes where it has them) is scored
+against the annotators' mask, plain, with ``--snap-labels``'s edge snapping and with
+``--zoomed-labels``'s closer looks, at 640 px width (IoU, boundary F at 3 px), thresholded at
 0.5 as evaluate_real.py scores the model.
 """
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     models = teachers(args.teacher_cache, 2)
     general, landscape = models["mediapipe_general"], models["mediapipe_landscape"]
     refiner = EdgeRefiner(work_width=real_photos.MAX_SIDE)
-    scores: dict[str, list[tuple[float, float]]] = {"plain": [], "snapped": []}
+    scores: dict[str, list[tuple[float, float]]] = {"plain": [], "snapped": [], "zoomed": []}
     for path in real_photos.list_photos(root / source.folder, source.roboflow):
         if len(scores["plain"]) >= args.limit:
             break
@@ -63,9 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         if truth is None or truth.mean() < MIN_PERSON:
             continue
-        plain, _ = real_photos.teacher_label(image, general, landscape)
+        # As the build labels a photo: inside the source's person boxes, where it has them.
+        region = real_photos.annotated_people(source, root, path, image.shape)
+        plain, _ = real_photos.teacher_label(image, general, landscape, region)
         scores["plain"].append(score(truth, plain))
         scores["snapped"].append(score(truth, real_photos.edge_snapped(plain, image, refiner)))
+        zoomed, _ = real_photos.teacher_label(image, general, landscape, region, zoomed=True)
+        scores["zoomed"].append(score(truth, zoomed))
     print(f"{source.name}: {len(scores['plain'])} photos with annotators' masks")
     for name, values in scores.items():
         iou, boundary = np.mean(values, axis=0) if values else (float("nan"),) * 2
