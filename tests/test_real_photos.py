@@ -369,9 +369,9 @@ def test_real_photos_are_the_same_for_any_number_of_workers(source, tmp_path):
 
 def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp_path, monkeypatch):
     """The person build reuses the samples on disk unless --permissive-only, --no-person,
-    --snap-labels, --match-detail, --defocus-nobody, the seed or the list of sources differ
-    from what made them; a manifest from before --no-person was recorded counts as the
-    default, one from before the seed was recorded is redone."""
+    --snap-labels, --zoomed-labels, --match-detail, --defocus-nobody, the seed or the list of
+    sources differ from what made them; a manifest from before --no-person was recorded counts
+    as the default, one from before the seed was recorded is redone."""
     from softfocus.training.people import build
 
     out = run(source)  # three frames with nobody
@@ -383,6 +383,7 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
         no_person: int = 2000,
         permissive_only: bool = False,
         snap_labels: bool = False,
+        zoomed_labels: bool = False,
         match_detail: float = 0.0,
         defocus_nobody: float = 0.0,
         seed: int = 0,  # the build's; its samples take seed + 1, real_photos' default
@@ -392,6 +393,7 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
             no_person=no_person,
             permissive_only=permissive_only,
             snap_labels=snap_labels,
+            zoomed_labels=zoomed_labels,
             match_detail=match_detail,
             defocus_nobody=defocus_nobody,
         )
@@ -400,6 +402,7 @@ def test_the_build_redoes_real_photos_only_when_their_options_change(source, tmp
     assert not build.real_photos_match(manifest, options())
     assert not build.real_photos_match(manifest, options(3, permissive_only=True))
     assert not build.real_photos_match(manifest, options(3, snap_labels=True))
+    assert not build.real_photos_match(manifest, options(3, zoomed_labels=True))
     assert not build.real_photos_match(manifest, options(3, match_detail=1.0))
     assert not build.real_photos_match(manifest, options(3, match_detail=0.5))
     assert not build.real_photos_match(manifest, options(3, defocus_nobody=0.5))
@@ -481,6 +484,63 @@ def test_snapped_labels_sit_on_the_photos_edges(source, tmp_path):
     # the build's option reaches the labeller and is recorded with the samples
     out = run(source, "--snap-labels")
     assert json.loads((out / "real_manifest.json").read_text())["snapped_labels"] is True
+
+
+def small_people_photo() -> np.ndarray:
+    """Two small people far apart on a large grey photo, as a street photo holds them."""
+    image = np.full((600, 900, 3), 128, np.uint8)
+    for x, y in ((200, 320), (660, 360)):
+        cv2.ellipse(image, (x, y), (18, 50), 0, 0, 360, (20, 40, 220), -1)
+        cv2.circle(image, (x, y - 62), 13, (90, 160, 230), -1)
+    return image
+
+
+def test_zoom_boxes_frame_each_person_and_skip_specks_and_large_people():
+    people = np.zeros((600, 900), bool)
+    people[270:370, 180:220] = True  # one person ...
+    people[372:380, 185:215] = True  # ... whose feet the mask left apart
+    people[300:400, 640:680] = True  # another, far off
+    people[50:55, 50:55] = True  # a speck
+    boxes = real_photos.zoom_boxes(people)
+    assert len(boxes) == 2
+    (x0, y0, x1, y1), (u0, v0, u1, v1) = sorted(boxes)
+    assert x0 < 180 and x1 > 220 and y0 < 270 and y1 > 380  # padded, feet included
+    assert u0 < 640 and u1 > 680 and v0 < 300 and v1 > 400
+    assert x1 < u0  # the two stay apart
+    close_up = np.zeros((600, 900), bool)
+    close_up[20:590, 100:800] = True  # fills the frame: a closer look gains nothing
+    assert real_photos.zoom_boxes(close_up) == []
+
+
+def test_zoomed_labels_draw_small_people_finer_and_cancel_a_teachers_lean():
+    from softfocus.training.metrics import binary_iou
+
+    image = small_people_photo()
+    truth = EllipseTeacher().process(image) >= 0.5
+    teacher = BlurryTeacher()  # sees the photo 64 pixels wide, 4 pixels to the left
+    plain, _ = real_photos.teacher_label(image, teacher, teacher)
+    zoomed, agreement = real_photos.teacher_label(image, teacher, teacher, zoomed=True)
+    assert zoomed.shape == plain.shape and zoomed.dtype == np.float32 and agreement == 1.0
+    assert zoomed.min() >= 0.0 and zoomed.max() <= 1.0
+    assert binary_iou(truth, zoomed >= 0.5) > binary_iou(truth, plain >= 0.5) + 0.1
+    assert binary_iou(truth, zoomed >= 0.5) > 0.83
+    # mirrored looks cancel the lean: the label's centre sits on the person's
+    columns = np.arange(image.shape[1])
+    left = slice(0, 450)
+    lean = (zoomed[:, left] * columns[left]).sum() / zoomed[:, left].sum() - 200
+    assert abs(lean) < 1.0
+    # annotators' boxes, where a source has them, say where to look closer
+    region = np.zeros(image.shape[:2], np.float32)
+    region[240:400, 160:240] = 1.0  # only the left person was boxed
+    boxed, _ = real_photos.teacher_label(image, teacher, teacher, region, zoomed=True)
+    assert boxed[:, 450:].max() == 0
+    assert binary_iou(truth[:, left], boxed[:, left] >= 0.5) > 0.83
+
+
+def test_zoomed_labels_are_recorded_with_the_samples(source):
+    out = run(source, "--zoomed-labels")
+    assert json.loads((out / "real_manifest.json").read_text())["zoomed_labels"] is True
+    assert len(list((out / "train" / "masks").glob("real_*"))) > 0
 
 
 def test_defocus_nobody_softens_the_frames_with_nobody_and_nothing_else(source, monkeypatch):
