@@ -100,3 +100,8 @@ def test_the_data_section_says_whether_pasted_people_were_defocused():
     assert model_card.pasted_detail_note(0.0) == ""
     assert model_card.pasted_detail_note(1.0).startswith(", each pasted person defocused")
     assert model_card.pasted_detail_note(0.5).startswith(", 50% of the pasted people defocused")
+
+
+def test_the_data_section_says_whether_the_teachers_looked_closer():
+    assert model_card.teacher_looks_note(False) == ""
+    assert "mirrored too and again closer at each person" in model_card.teacher_looks_note(True)

@@ -62,7 +62,7 @@ used for training or tuning.
   source has one (Clothing Co-Parsing's pixel labels, COCO's panoptic person masks, the
   Penn-Fudan pedestrians' masks: exact edges, small and distant people included, with the
   teacher adding the bystanders they left out), else the teacher's (MediaPipe general and
-  landscape must agree, IoU ≥ 0.8; the label is their mean). Photos from the two sources
+  landscape must agree, IoU ≥ 0.8; the label is their mean{teacher_looks}). Photos from the two sources
   whose masks hold small people (COCO, Penn-Fudan) give twice the crops. Each photo gives the whole photo as the app
   feeds it (letterboxed into the input shape that fits it, portrait photos as portraits),
   crops of every shape around the person (every second one a *scene crop*: any scale, the
@@ -981,6 +981,17 @@ def pasted_detail_note(share: float) -> str:
     )
 
 
+def teacher_looks_note(zoomed: bool) -> str:
+    """The data clause for ``real_photos --zoomed-labels`` (a manifest's ``zoomed_labels``)."""
+    if not zoomed:
+        return ""
+    return (
+        ", each teacher looking at the photo mirrored too and again closer at each person, "
+        "inside the source's boxes where it has them: the teachers see a photo at 256 pixels "
+        "wide or less"
+    )
+
+
 def training_minutes(log: Path) -> float:
     """Sum of Keras' per-epoch wall times ("400/400 - 51s - …") in the fit log."""
     if not log.exists():
@@ -1041,6 +1052,7 @@ def main(argv: list[str] | None = None) -> int:
             s.get("photos_with_people", s["photos_used"]) for s in real_manifest.get("sources", [])
         ),
         pasted_detail=pasted_detail_note(real_manifest.get("matched_detail", 0.0)),
+        teacher_looks=teacher_looks_note(real_manifest.get("zoomed_labels", False)),
         real_nobody=sum(s.get("photos_with_nobody", 0) for s in real_manifest.get("sources", [])),
         eval_photos_source="the 291-photo Human-Segmentation-Dataset",
         real_table=render_real_table(real_report) if real_report else "(not run: no photos)",
