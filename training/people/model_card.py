@@ -418,11 +418,11 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   And they find people the single look missed: Capston2 photos kept 578 → 899 (those dropped
   because the teachers missed the boxed people 719 → 265; a contact sheet of 16 of the
   rescued photos showed a surfer, hikers, shoppers and people on CCTV labelled whole, a
-  crowd and a street scene in part), 3,415 photos of people in all against 3,063. One build of gen11's recipe
-  on them (seed 1; 91 minutes from nothing on a slow day, its real-photo step 7 of them, the
-  epochs 57–76, 85–104 and 141–146 s against gen11's 51–61, 77–82 and 120–123): mean IoU
-  0.853 (paired against gen11 +0.001, 95 % interval −0.010 to +0.012), boundary F 0.602, 9 photos
-  below 0.5, no-person 2.69 % (2.12 % without the bystanders), above the head 0.41 %,
+  crowd and a street scene in part), 3,415 photos of people in all against 3,063. One build
+  of gen11's recipe on them (seed 1; 91 minutes from nothing on a slow day, its real-photo
+  step 7 of them, the epochs 57–76, 85–104 and 141–146 s against gen11's 51–61, 77–82 and
+  120–123): mean IoU 0.853 (paired against gen11 +0.001, 95 % interval −0.010 to +0.012),
+  boundary F 0.602, 9 photos below 0.5, no-person 2.69 % (2.12 % without the bystanders), above the head 0.41 %,
   held-out composites **0.971**, flicker 0.0047, 4.44 ms a 1280×720 frame against
   landscape's 4.58 in the same (slow) run. By the person's share of the photo (a scratch
   split): under 10 % of the frame (51 photos) **0.771** against gen11's 0.751 (every other
@@ -737,15 +737,15 @@ WEAKNESSES = """- **The whole frame, machine for machine**: the 6 ms target was 
   sharper than their scenes, moved the outlines (0.604, twice above gen10's builds) and IoU a
   little (0.852), and gave back some of the backgrounds on soft, out-of-focus ones (2.67 %),
   though its two builds (2.04 %, 2.67 %), the two of `--defocus-nobody` (2.16 %, 2.61 %)
-  and the two of `--no-person 3500` (2.18 %, 2.32 %) show one build's no-person figure moving by half a point on its own: the 2 % target lies
-  within that spread of the recipe's mean (about 2.4 %), and a change has to move it by more
+  and the two of `--no-person 3500` (2.18 %, 2.32 %) show one build's no-person figure
+  moving by half a point on its own: the 2 % target lies within that spread of the recipe's mean (about 2.4 %), and a change has to move it by more
   than that to be seen in one build, or be built twice. A GPU-length run of this recipe on
   all the data is the next thing to measure (`scripts/gpu_search` runs it since 2026-12-06:
   configs `recipe2` to `recipe6`, on as much of the data as one call carries). The teachers'
   closer look (`--zoomed-labels`, one build) lifted the small, distant people above landscape
   and left the large, near ones at the family's level, where most of the gap now lies; a
-  second build of it is the other measurement waiting. The rest of the IoU gap needs more than steps:
-  all the data trained that long (the GPU runs saw a third of it), more photos of people in streets, shops and gyms
+  second build of it is the other measurement waiting. The rest of the IoU gap needs more
+  than steps: all the data trained that long (the GPU runs saw a third of it), more photos of people in streets, shops and gyms
   with exact masks (no such set with clear terms was found within reach, see *not used*),
   then a larger network trained that way and distilled into this size.
 - Terms: Clothing Co-Parsing (Apache-2.0) is the one real-photo source with a clear licence;
